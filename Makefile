@@ -1,0 +1,38 @@
+# repobuild: see README.md. The two commands for a fresh Debian machine are
+# `make example` (the main job, into ./out) and `make test` (every test).
+GO ?= go
+BIN := bin
+
+.PHONY: all tools example test unit bench setup start stop clean
+
+all: tools
+
+# repobuild, and buildkitd/buildctl at the version go.mod pins (tool directive).
+tools:
+	$(GO) build -o $(BIN)/ ./cmd/repobuild
+	$(GO) build -o $(BIN)/ github.com/moby/buildkit/cmd/buildkitd github.com/moby/buildkit/cmd/buildctl
+
+example:
+	scripts/example.sh
+
+test:
+	scripts/test.sh
+
+# Tests that need no daemon.
+unit:
+	$(GO) test ./...
+
+bench:
+	scripts/bench.sh
+
+setup:
+	scripts/setup.sh
+
+start:
+	scripts/start.sh
+
+stop:
+	scripts/stop.sh
+
+clean:
+	rm -rf $(BIN) out

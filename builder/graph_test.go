@@ -1,0 +1,266 @@
+package builder
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/repobuild/repobuild/distros"
+	"github.com/repobuild/repobuild/packages"
+	"github.com/repobuild/repobuild/plan"
+)
+
+// ops marshals st and returns its exec and source operations.
+func ops(t *testing.T, st llb.State) (execs []*pb.Op, sources []*pb.Op) {
+	t.Helper()
+	def, err := st.Marshal(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dt := range def.Def {
+		var op pb.Op
+		if err := op.UnmarshalVT(dt); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case op.GetExec() != nil:
+			execs = append(execs, &op)
+		case op.GetSource() != nil:
+			sources = append(sources, &op)
+		}
+	}
+	return execs, sources
+}
+
+func env(op *pb.Op) map[string]string {
+	out := map[string]string{}
+	for _, kv := range op.GetExec().GetMeta().GetEnv() {
+		k, v, _ := strings.Cut(kv, "=")
+		out[k] = v
+	}
+	return out
+}
+
+// script names the script an exec op runs: fetch.sh, index.sh, ...
+func script(op *pb.Op) string {
+	args := op.GetExec().GetMeta().GetArgs()
+	if len(args) != 2 || args[0] != "/bin/sh" {
+		return ""
+	}
+	return args[1][strings.LastIndex(args[1], "/")+1:]
+}
+
+func byScript(t *testing.T, execs []*pb.Op, name string) []*pb.Op {
+	t.Helper()
+	var out []*pb.Op
+	for _, op := range execs {
+		if script(op) == name {
+			out = append(out, op)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no exec op runs %s", name)
+	}
+	return out
+}
+
+func debianTarget(t *testing.T, arch string) plan.Target {
+	t.Helper()
+	cat, err := distros.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := cat.Get("debian12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	native, _ := d.Arch(arch)
+	return plan.Target{Distro: d, Arch: arch, NativeArch: native, Requests: []packages.Request{
+		{Spec: "curl", Name: "curl"},
+		{Spec: "socat=1.7.4.4-2", Name: "socat", Version: "1.7.4.4-2"},
+		{Spec: "debian-builder", Name: "debian-builder", Optional: true},
+	}}
+}
+
+func TestFetchPlatform(t *testing.T) {
+	amd64 := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	tests := []struct {
+		name         string
+		arch         string
+		emulate      bool
+		wantPlatform string
+	}{
+		{"native amd64", "amd64", false, "amd64"},
+		{"arm64 resolved natively", "arm64", false, "amd64"},
+		{"arm64 emulated", "arm64", true, "arm64"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := NewGraph(WithBuildPlatform(amd64), WithEmulation(tt.emulate))
+			f, err := g.Fetch(debianTarget(t, tt.arch))
+			if err != nil {
+				t.Fatal(err)
+			}
+			execs, sources := ops(t, f.Report)
+			fetch := byScript(t, execs, "fetch.sh")[0]
+			if got := fetch.GetPlatform().GetArchitecture(); got != tt.wantPlatform {
+				t.Errorf("fetch runs on %s, want %s", got, tt.wantPlatform)
+			}
+			e := env(fetch)
+			if e["REPOBUILD_ARCH"] != tt.arch || e["REPOBUILD_TREE"] != "debian" || e["REPOBUILD_CODENAME"] != "bookworm" {
+				t.Errorf("fetch env = %v", e)
+			}
+			var cache *pb.Mount
+			for _, m := range fetch.GetExec().GetMounts() {
+				if m.GetMountType() == pb.MountType_CACHE {
+					cache = m
+				}
+			}
+			if cache == nil || cache.GetDest() != "/var/cache/repobuild" ||
+				cache.GetCacheOpt().GetID() != "repobuild/apt/debian12/"+tt.arch ||
+				cache.GetCacheOpt().GetSharing() != pb.CacheSharingOpt_LOCKED {
+				t.Errorf("cache mount = %v, want a locked per distro and arch cache", cache)
+			}
+			var images []string
+			for _, s := range sources {
+				images = append(images, s.GetSource().GetIdentifier())
+			}
+			if !slices.Contains(images, "docker-image://docker.io/library/debian:bookworm") {
+				t.Errorf("sources = %v, want the distro's image", images)
+			}
+		})
+	}
+}
+
+func TestFetchRequests(t *testing.T) {
+	want := "curl\nsocat=1.7.4.4-2\ndebian-builder optional\n"
+	if got := requestsFile(debianTarget(t, "amd64")); got != want {
+		t.Errorf("requests = %q, want %q", got, want)
+	}
+}
+
+func TestFetchImage(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []Option
+		want string
+	}{
+		{"official", nil, "docker-image://docker.io/library/debian:bookworm"},
+		{"registry mirror", []Option{WithRegistryMirror("127.0.0.1:5000")}, "docker-image://127.0.0.1:5000/library/debian:bookworm"},
+		{"mirror with prefix", []Option{WithRegistryMirror("mirror.example:443/hub/")}, "docker-image://mirror.example:443/hub/library/debian:bookworm"},
+		{"image override beats mirror", []Option{WithRegistryMirror("127.0.0.1:5000"), WithImage("debian12", "my/debian:12")}, "docker-image://docker.io/my/debian:12"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := NewGraph(tt.opts...).Fetch(debianTarget(t, "amd64"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, sources := ops(t, f.Tree)
+			if len(sources) != 1 || sources[0].GetSource().GetIdentifier() != tt.want {
+				var got []string
+				for _, s := range sources {
+					got = append(got, s.GetSource().GetIdentifier())
+				}
+				t.Errorf("sources = %v, want [%s]", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRepository(t *testing.T) {
+	g := NewGraph()
+	var fetches []Fetch
+	for _, arch := range []string{"arm64", "amd64"} {
+		f, err := g.Fetch(debianTarget(t, arch))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fetches = append(fetches, f)
+	}
+	repo, err := g.Repository(fetches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	execs, _ := ops(t, repo)
+	if n := len(byScript(t, execs, "fetch.sh")); n != 2 {
+		t.Errorf("%d fetches, want 2", n)
+	}
+	indexes := byScript(t, execs, "index.sh")
+	var arches []string
+	for _, op := range indexes {
+		arches = append(arches, env(op)["REPOBUILD_ARCH"])
+		if op.GetExec().GetNetwork() != pb.NetMode_NONE {
+			t.Errorf("index for %s has network", env(op)["REPOBUILD_ARCH"])
+		}
+		if op.GetPlatform().GetArchitecture() != "amd64" {
+			t.Errorf("index runs on %s, want the build platform", op.GetPlatform().GetArchitecture())
+		}
+	}
+	slices.Sort(arches)
+	if !slices.Equal(arches, []string{"amd64", "arm64"}) {
+		t.Errorf("indexes for %v", arches)
+	}
+	releases := byScript(t, execs, "release.sh")
+	if len(releases) != 1 {
+		t.Fatalf("%d release steps, want 1 per distro", len(releases))
+	}
+	if got := env(releases[0])["REPOBUILD_ARCHES"]; got != "amd64 arm64" {
+		t.Errorf("release over %q, want \"amd64 arm64\"", got)
+	}
+	if releases[0].GetExec().GetNetwork() != pb.NetMode_NONE {
+		t.Error("release step has network")
+	}
+	tools := byScript(t, execs, "tools.sh")
+	if got := env(tools[0])["REPOBUILD_TOOLS"]; got != "apt-utils" {
+		t.Errorf("tools = %q", got)
+	}
+}
+
+func TestNoCache(t *testing.T) {
+	f, err := NewGraph(WithNoCache(true)).Fetch(debianTarget(t, "amd64"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := f.Report.Marshal(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ignored := 0
+	for _, md := range def.Metadata {
+		if md.IgnoreCache {
+			ignored++
+		}
+	}
+	if ignored != 1 {
+		t.Errorf("%d ops ignore the cache, want the fetch alone", ignored)
+	}
+}
+
+func TestMirrorRef(t *testing.T) {
+	tests := []struct{ ref, mirror, want, err string }{
+		{"docker.io/library/debian:bookworm", "127.0.0.1:5000", "127.0.0.1:5000/library/debian:bookworm", ""},
+		{"debian:bookworm", "http://127.0.0.1:5000/", "127.0.0.1:5000/library/debian:bookworm", ""},
+		{"quay.io/centos/centos:stream9", "reg.local/proxy", "reg.local/proxy/centos/centos:stream9", ""},
+		{"rockylinux/rockylinux:9@sha256:" + strings.Repeat("a", 64), "m:1", "m:1/rockylinux/rockylinux:9@sha256:" + strings.Repeat("a", 64), ""},
+		{"debian:bookworm", "", "", "empty registry mirror"},
+		{"Not A Ref", "m", "", "image reference"},
+	}
+	for _, tt := range tests {
+		got, err := MirrorRef(tt.ref, tt.mirror)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("MirrorRef(%q, %q) error = %v, want %q", tt.ref, tt.mirror, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("MirrorRef(%q, %q) = %q, %v; want %q", tt.ref, tt.mirror, got, err, tt.want)
+		}
+	}
+}

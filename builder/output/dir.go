@@ -1,0 +1,104 @@
+// Package output holds the destinations a build's repository tree is
+// exported to, and makes each of them all-or-nothing: a failed or
+// interrupted build leaves the destination as it was.
+package output
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// Dir is a local directory written atomically. The build exports into a
+// temporary directory beside Dest (Path); Commit swaps it in whole, Abort
+// removes it. Dest is the result of the last committed build, exactly.
+type Dir struct {
+	Dest string
+	tmp  string
+}
+
+// NewDir prepares a temporary directory beside dest.
+func NewDir(dest string) (*Dir, error) {
+	dest = filepath.Clean(dest)
+	parent := filepath.Dir(dest)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("output %s: %w", dest, err)
+	}
+	if fi, err := os.Stat(dest); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("output %s exists and is not a directory", dest)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".repobuild-")
+	if err != nil {
+		return nil, fmt.Errorf("output %s: %w", dest, err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, err
+	}
+	return &Dir{Dest: dest, tmp: tmp}, nil
+}
+
+// Path is where the build writes: the temporary directory.
+func (d *Dir) Path() string { return d.tmp }
+
+// Commit replaces Dest with the finished tree. Concurrent commits to the
+// same Dest are serialized; each leaves one whole tree in place.
+func (d *Dir) Commit() error {
+	if d.tmp == "" {
+		return errors.New("output: already committed or aborted")
+	}
+	unlock, err := lockDir(filepath.Dir(d.Dest))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	old := d.tmp
+	d.tmp = ""
+	if _, err := os.Lstat(d.Dest); errors.Is(err, os.ErrNotExist) {
+		if err := os.Rename(old, d.Dest); err != nil {
+			return fmt.Errorf("output %s: %w", d.Dest, err)
+		}
+		return nil
+	}
+	// Swap the two trees in one step, then drop the old one.
+	if err := unix.Renameat2(unix.AT_FDCWD, old, unix.AT_FDCWD, d.Dest, unix.RENAME_EXCHANGE); err != nil {
+		// Filesystems without RENAME_EXCHANGE: two renames, with the old
+		// tree kept until the new one is in place.
+		aside := old + ".old"
+		if err := os.Rename(d.Dest, aside); err != nil {
+			return fmt.Errorf("output %s: %w", d.Dest, err)
+		}
+		if err := os.Rename(old, d.Dest); err != nil {
+			_ = os.Rename(aside, d.Dest)
+			return fmt.Errorf("output %s: %w", d.Dest, err)
+		}
+		old = aside
+	}
+	return os.RemoveAll(old)
+}
+
+// Abort removes the temporary directory; Dest is untouched.
+func (d *Dir) Abort() {
+	if d.tmp != "" {
+		_ = os.RemoveAll(d.tmp)
+		d.tmp = ""
+	}
+}
+
+// lockDir takes an exclusive lock on a directory.
+func lockDir(dir string) (func(), error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("locking %s: %w", dir, err)
+	}
+	return func() {
+		_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+		f.Close()
+	}, nil
+}

@@ -1,0 +1,77 @@
+package builder
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/docker/cli/cli/config"
+	"github.com/moby/buildkit/client"
+	gwclient "github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/session"
+	"github.com/moby/buildkit/session/auth/authprovider"
+	"github.com/moby/buildkit/util/progress/progressui"
+	"github.com/tonistiigi/fsutil"
+	"golang.org/x/sync/errgroup"
+)
+
+// SolveOptions say how a client-side build shows progress and where its
+// result goes.
+type SolveOptions struct {
+	// Exports receive the repository tree.
+	Exports []client.ExportEntry
+	// Progress is buildx's progress mode: auto, plain, tty, quiet, rawjson.
+	Progress string
+	// ProgressOut receives progress (default os.Stderr).
+	ProgressOut io.Writer
+	// CacheExports and CacheImports move BuildKit's cache (--cache-to,
+	// --cache-from).
+	CacheExports []client.CacheOptionsEntry
+	CacheImports []client.CacheOptionsEntry
+	// LocalMounts are client directories the build reads (llb.Local).
+	LocalMounts map[string]fsutil.FS
+}
+
+// Solve runs fn on the daemon behind c, with registry credentials from the
+// user's docker config, and exports its result.
+func Solve(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts SolveOptions) (*client.SolveResponse, error) {
+	out := opts.ProgressOut
+	if out == nil {
+		out = os.Stderr
+	}
+	mode := progressui.DisplayMode(opts.Progress)
+	if mode == "" {
+		mode = progressui.AutoMode
+	}
+	display, err := progressui.NewDisplay(out, mode)
+	if err != nil {
+		return nil, fmt.Errorf("progress: %w", err)
+	}
+	ch := make(chan *client.SolveStatus)
+	var resp *client.SolveResponse
+	eg, ectx := errgroup.WithContext(ctx)
+	eg.Go(func() error {
+		_, err := display.UpdateFrom(context.WithoutCancel(ectx), ch)
+		return err
+	})
+	eg.Go(func() error {
+		var err error
+		resp, err = c.Build(ectx, client.SolveOpt{
+			Exports:      opts.Exports,
+			CacheExports: opts.CacheExports,
+			CacheImports: opts.CacheImports,
+			LocalMounts:  opts.LocalMounts,
+			Session:      []session.Attachable{authProvider()},
+		}, "repobuild", fn, ch)
+		return err
+	})
+	return resp, eg.Wait()
+}
+
+func authProvider() session.Attachable {
+	cfg := config.LoadDefaultConfigFile(io.Discard)
+	return authprovider.NewDockerAuthProvider(authprovider.DockerAuthProviderConfig{
+		AuthConfigProvider: authprovider.LoadAuthConfig(cfg),
+	})
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/moby/buildkit/client"
+	_ "github.com/moby/buildkit/client/connhelper/dockercontainer" // docker-container:// addresses
+	"github.com/spf13/cobra"
+
+	"github.com/repobuild/repobuild/builder/buildkitd"
+	"github.com/repobuild/repobuild/distros"
+	"github.com/repobuild/repobuild/packages"
+	"github.com/repobuild/repobuild/plan"
+)
+
+// common holds the flags every building or planning command shares.
+type common struct {
+	distros    []string
+	arches     []string
+	file       string
+	distrosDir string
+	mirror     string
+	addr       string
+	stateDir   string
+}
+
+func (c *common) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringSliceVar(&c.distros, "distro", nil, "distros to build, comma-separated (list them with: repobuild distros)")
+	fl.StringSliceVar(&c.arches, "arch", []string{"amd64"}, "architectures: amd64, arm64 (x86_64, aarch64 accepted)")
+	fl.StringVarP(&c.file, "file", "f", "packages.yaml", "the packages file")
+	fl.StringVar(&c.distrosDir, "distros-dir", os.Getenv("REPOBUILD_DISTROS_DIR"), "a directory of distro definitions that add to or override the built-in ones")
+	fl.StringVar(&c.mirror, "mirror", "", "package mirror URL replacing each distro's own")
+	fl.StringVar(&c.addr, "addr", os.Getenv("BUILDKIT_HOST"), "BuildKit daemon address (unix://, tcp://, docker-container://); default: repobuild's own buildkitd ($BUILDKIT_HOST)")
+	fl.StringVar(&c.stateDir, "state-dir", buildkitd.DefaultStateDir(), "where repobuild's own buildkitd keeps its state ($REPOBUILD_STATE_DIR)")
+}
+
+func (c *common) catalog() (*distros.Catalog, error) {
+	cat, err := distros.Default()
+	if err != nil {
+		return nil, err
+	}
+	if c.distrosDir != "" {
+		if err := cat.LoadDir(c.distrosDir); err != nil {
+			return nil, err
+		}
+	}
+	return cat, nil
+}
+
+func (c *common) targets() ([]plan.Target, error) {
+	cat, err := c.catalog()
+	if err != nil {
+		return nil, err
+	}
+	arches, err := plan.Arches(c.arches)
+	if err != nil {
+		return nil, err
+	}
+	f, err := packages.Load(c.file)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Make(f, cat, plan.Names(c.distros), arches)
+}
+
+// connect returns a client of the named builder, or of repobuild's own
+// buildkitd, started if need be.
+func (c *common) connect(ctx context.Context) (*client.Client, error) {
+	addr := c.addr
+	if addr == "" {
+		d := &buildkitd.Daemon{StateDir: c.stateDir}
+		var err error
+		if addr, err = d.Ensure(ctx); err != nil {
+			return nil, err
+		}
+		slog.Debug("using repobuild's buildkitd", "addr", addr)
+	}
+	cl, err := client.New(ctx, addr)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to BuildKit at %s: %w", addr, err)
+	}
+	return cl, nil
+}

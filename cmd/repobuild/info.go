@@ -1,0 +1,196 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"text/template"
+
+	"github.com/repobuild/repobuild/plan"
+
+	"github.com/spf13/cobra"
+
+	"github.com/repobuild/repobuild/builder/buildkitd"
+)
+
+func newDistrosCommand() *cobra.Command {
+	var c common
+	var format string
+	cmd := &cobra.Command{
+		Use:   "distros",
+		Short: "List the distros repobuild knows",
+		Example: `  repobuild distros
+  repobuild distros --distros-dir ./my-distros
+  repobuild distros --distro debian12 --format '{{.Image}}'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cat, err := c.catalog()
+			if err != nil {
+				return err
+			}
+			all := cat.All()
+			if names := plan.Names(c.distros); len(names) > 0 {
+				all = all[:0]
+				for _, n := range names {
+					d, err := cat.Get(n)
+					if err != nil {
+						return err
+					}
+					all = append(all, d)
+				}
+			}
+			if format != "" {
+				t, err := template.New("format").Parse(format + "\n")
+				if err != nil {
+					return fmt.Errorf("--format: %w", err)
+				}
+				for _, d := range all {
+					if err := t.Execute(cmd.OutOrStdout(), d); err != nil {
+						return fmt.Errorf("--format: %w", err)
+					}
+				}
+				return nil
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "NAME\tMANAGER\tARCHES\tKEYS\tIMAGE")
+			for _, d := range all {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", d.Name, d.Manager, strings.Join(d.PlatformArches(), ","), strings.Join(d.Keys(), ","), d.Image)
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&c.distrosDir, "distros-dir", os.Getenv("REPOBUILD_DISTROS_DIR"), "a directory of distro definitions that add to or override the built-in ones")
+	cmd.Flags().StringSliceVar(&c.distros, "distro", nil, "only these distros")
+	cmd.Flags().StringVar(&format, "format", "", "a Go template over each distro's fields (.Name, .Image, .Codename, ...)")
+	return cmd
+}
+
+func newPlanCommand() *cobra.Command {
+	var c common
+	var format string
+	cmd := &cobra.Command{
+		Use:   "plan --distro NAME[,NAME] --arch amd64,arm64 -f packages.yaml",
+		Short: "Print what each target will resolve, and which key of packages.yaml asked for it (no daemon needed)",
+		Example: `  repobuild plan --distro debian12,debian11 --arch amd64,arm64 -f packages.yaml
+  repobuild plan --distro debian12 -f packages.yaml --format json | jq .`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			targets, err := c.targets()
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			switch format {
+			case "json":
+				type req struct {
+					Spec     string   `json:"spec"`
+					Optional bool     `json:"optional,omitempty"`
+					From     []string `json:"from"`
+				}
+				type tgt struct {
+					Distro   string   `json:"distro"`
+					Arch     string   `json:"arch"`
+					Packages []req    `json:"packages"`
+					Warnings []string `json:"warnings,omitempty"`
+				}
+				var all []tgt
+				for _, t := range targets {
+					j := tgt{Distro: t.Distro.Name, Arch: t.Arch, Warnings: t.Warnings}
+					for _, r := range t.Requests {
+						var from []string
+						for _, s := range r.Sources {
+							from = append(from, s.String())
+						}
+						j.Packages = append(j.Packages, req{Spec: r.Spec, Optional: r.Optional, From: from})
+					}
+					all = append(all, j)
+				}
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(all)
+			case "text", "":
+				for i, t := range targets {
+					if i > 0 {
+						fmt.Fprintln(out)
+					}
+					fmt.Fprintf(out, "%s (%d packages)\n", t, len(t.Requests))
+					w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+					for _, r := range t.Requests {
+						spec := r.Spec
+						if r.Optional {
+							spec += " (optional)"
+						}
+						var from []string
+						for _, s := range r.Sources {
+							from = append(from, s.String())
+						}
+						fmt.Fprintf(w, "  %s\t%s\n", spec, strings.Join(from, ", "))
+					}
+					w.Flush()
+					for _, warn := range t.Warnings {
+						fmt.Fprintf(out, "  warning: %s\n", warn)
+					}
+				}
+				return nil
+			default:
+				return fmt.Errorf("--format %q: use text or json", format)
+			}
+		},
+	}
+	c.register(cmd)
+	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	return cmd
+}
+
+func newVersionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the BuildKit version repobuild speaks",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintf(cmd.OutOrStdout(), "repobuild (BuildKit client %s)\n", buildkitd.ClientVersion())
+		},
+	}
+}
+
+func newDaemonCommand() *cobra.Command {
+	var stateDir string
+	cmd := &cobra.Command{
+		Use:   "daemon start|stop|status",
+		Short: "Manage repobuild's own buildkitd",
+		Long: `Without --addr or BUILDKIT_HOST, repobuild starts a buildkitd of the BuildKit
+version it was built with, under --state-dir, and leaves it running so that its
+cache serves the next build. These commands manage it.`,
+		Example:   "  repobuild daemon status\n  repobuild daemon stop",
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{"start", "stop", "status"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d := &buildkitd.Daemon{StateDir: stateDir}
+			ctx := cmd.Context()
+			switch args[0] {
+			case "start":
+				addr, err := d.Ensure(ctx)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), addr)
+				return nil
+			case "stop":
+				return d.Stop(ctx)
+			case "status":
+				if d.Running(ctx) {
+					fmt.Fprintf(cmd.OutOrStdout(), "running at %s (log: %s)\n", d.Addr(), d.LogFile())
+					return nil
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "not running (state: %s)\n", stateDir)
+				return exitCode(3)
+			default:
+				return fmt.Errorf("unknown action %q: start, stop or status", args[0])
+			}
+		},
+	}
+	cmd.Flags().StringVar(&stateDir, "state-dir", buildkitd.DefaultStateDir(), "where repobuild's own buildkitd keeps its state ($REPOBUILD_STATE_DIR)")
+	return cmd
+}

@@ -1,0 +1,303 @@
+// Package distros is the catalog of Linux distributions repobuild builds
+// repositories for. Each distribution is a YAML data file in this directory,
+// embedded in the binary; users add or override definitions with files of
+// their own (LoadDir). Distro knowledge lives in these files, not in code:
+// the builder only reads the fields of a Distro.
+package distros
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"text/template"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed *.yaml
+var embedded embed.FS
+
+// Managers are the package managers a distro may name. Each is also a key
+// of packages.yaml.
+var Managers = []string{"apt", "dnf", "yum"}
+
+// CommonKey is the packages.yaml key that applies to every distro.
+const CommonKey = "common"
+
+// Distro describes one distribution release.
+type Distro struct {
+	// Name identifies the distro on the command line and is its
+	// OS-version key in packages.yaml, e.g. "debian12".
+	Name string `yaml:"name"`
+	// OS is the OS key in packages.yaml and the .ID template variable,
+	// e.g. "debian".
+	OS string `yaml:"os"`
+	// Version is the release, e.g. "12" or "22.04".
+	Version string `yaml:"version"`
+	// Codename is the release codename for Debian-family distros, e.g.
+	// "bookworm"; it is also a packages.yaml key.
+	Codename string `yaml:"codename,omitempty"`
+	// Manager is the package manager: one of Managers.
+	Manager string `yaml:"manager"`
+	// Image is the distro's base image reference.
+	Image string `yaml:"image"`
+	// Arches maps the platform architectures the distro is built for
+	// (amd64, arm64) to the distro's own names for them (amd64 or x86_64).
+	Arches map[string]string `yaml:"arches"`
+	// Tools are packages installed on the native build image to write the
+	// repository indexes (apt-utils, createrepo_c).
+	Tools []string `yaml:"tools,omitempty"`
+	// Path is where the distro's tree goes in the output, relative to its
+	// root. It may use {{.Arch}}, {{.Version}} and {{.Major}} for
+	// per-architecture trees.
+	Path string `yaml:"path"`
+	// Aliases are further packages.yaml keys that select this distro.
+	Aliases []string `yaml:"aliases,omitempty"`
+	// Mirror, when set, replaces the package mirror the image's own
+	// sources point at (archived releases whose images name dead mirrors).
+	Mirror string `yaml:"mirror,omitempty"`
+	// Bootstrap says how `repobuild base` builds the base image from the
+	// distro's package mirror when the official image cannot be pulled.
+	Bootstrap *Bootstrap `yaml:"bootstrap,omitempty"`
+
+	// Source is the file the definition was read from.
+	Source string `yaml:"-"`
+}
+
+// Bootstrap holds what mmdebstrap needs to build a base image.
+type Bootstrap struct {
+	Suite   string   `yaml:"suite"`
+	Variant string   `yaml:"variant,omitempty"`
+	Include []string `yaml:"include,omitempty"`
+}
+
+// Major is the part of Version before the first dot.
+func (d Distro) Major() string {
+	major, _, _ := strings.Cut(d.Version, ".")
+	return major
+}
+
+// Minor is the part of Version after the first dot, or "".
+func (d Distro) Minor() string {
+	_, minor, _ := strings.Cut(d.Version, ".")
+	return minor
+}
+
+// Keys returns the packages.yaml keys that apply to the distro, from the
+// most general to the most specific.
+func (d Distro) Keys() []string {
+	keys := []string{CommonKey, d.Manager, d.OS, d.Name}
+	if d.Codename != "" {
+		keys = append(keys, d.Codename)
+	}
+	keys = append(keys, d.Aliases...)
+	return dedupe(keys)
+}
+
+// Arch returns the distro's name for the platform architecture arch
+// (amd64 → x86_64 on RPM distros).
+func (d Distro) Arch(arch string) (string, error) {
+	native, ok := d.Arches[arch]
+	if !ok {
+		return "", fmt.Errorf("distro %s is not built for %s (it has: %s)", d.Name, arch, strings.Join(d.PlatformArches(), ", "))
+	}
+	return native, nil
+}
+
+// PlatformArches returns the platform architectures the distro supports,
+// sorted.
+func (d Distro) PlatformArches() []string {
+	arches := make([]string, 0, len(d.Arches))
+	for a := range d.Arches {
+		arches = append(arches, a)
+	}
+	sort.Strings(arches)
+	return arches
+}
+
+func (d Distro) validate() error {
+	var errs []error
+	missing := func(field, value string) {
+		if value == "" {
+			errs = append(errs, fmt.Errorf("%s is required", field))
+		}
+	}
+	missing("name", d.Name)
+	missing("os", d.OS)
+	missing("version", d.Version)
+	missing("manager", d.Manager)
+	missing("image", d.Image)
+	missing("path", d.Path)
+	if d.Manager != "" && !slices.Contains(Managers, d.Manager) {
+		errs = append(errs, fmt.Errorf("manager %q is not one of %s", d.Manager, strings.Join(Managers, ", ")))
+	}
+	if d.Manager == "apt" && d.Codename == "" {
+		errs = append(errs, errors.New("codename is required for apt distros"))
+	}
+	if len(d.Arches) == 0 {
+		errs = append(errs, errors.New("arches is required"))
+	}
+	for a, native := range d.Arches {
+		if a != "amd64" && a != "arm64" {
+			errs = append(errs, fmt.Errorf("arches: %q is not a platform architecture (amd64, arm64)", a))
+		}
+		if native == "" {
+			errs = append(errs, fmt.Errorf("arches: %s has no distro name", a))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Catalog is a set of distro definitions by name.
+type Catalog struct {
+	byName map[string]Distro
+}
+
+// Default returns the catalog embedded in repobuild.
+func Default() (*Catalog, error) {
+	c := &Catalog{byName: map[string]Distro{}}
+	if err := c.addFS(embedded, "."); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// LoadDir adds the definitions in dir (*.yaml, *.yml) to the catalog,
+// replacing embedded ones of the same name.
+func (c *Catalog) LoadDir(dir string) error {
+	if _, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("distros dir: %w", err)
+	}
+	return c.addFS(os.DirFS(dir), dir)
+}
+
+func (c *Catalog) addFS(fsys fs.FS, label string) error {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return fmt.Errorf("reading distro definitions in %s: %w", label, err)
+	}
+	var errs []error
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		source := name
+		if label != "." {
+			source = filepath.Join(label, name)
+		}
+		d, err := Parse(source, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		c.byName[d.Name] = d
+	}
+	return errors.Join(errs...)
+}
+
+// Parse reads one distro definition. Unknown fields are errors.
+func Parse(source string, data []byte) (Distro, error) {
+	var d Distro
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&d); err != nil {
+		return Distro{}, fmt.Errorf("%s: %w", source, err)
+	}
+	d.Source = source
+	if err := d.validate(); err != nil {
+		return Distro{}, fmt.Errorf("%s: %w", source, err)
+	}
+	return d, nil
+}
+
+// Get returns the named distro.
+func (c *Catalog) Get(name string) (Distro, error) {
+	d, ok := c.byName[name]
+	if !ok {
+		return Distro{}, fmt.Errorf("unknown distro %q (known: %s; see `repobuild distros`)", name, strings.Join(c.Names(), ", "))
+	}
+	return d, nil
+}
+
+// Names returns the names of all distros, sorted.
+func (c *Catalog) Names() []string {
+	names := make([]string, 0, len(c.byName))
+	for n := range c.byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// All returns every distro, sorted by name.
+func (c *Catalog) All() []Distro {
+	all := make([]Distro, 0, len(c.byName))
+	for _, n := range c.Names() {
+		all = append(all, c.byName[n])
+	}
+	return all
+}
+
+// KnownKeys returns every packages.yaml key some distro in the catalog
+// applies, sorted.
+func (c *Catalog) KnownKeys() []string {
+	keys := []string{CommonKey}
+	keys = append(keys, Managers...)
+	for _, d := range c.byName {
+		keys = append(keys, d.Keys()...)
+	}
+	keys = dedupe(keys)
+	sort.Strings(keys)
+	return keys
+}
+
+// IsKnownKey reports whether key is a packages.yaml key of some distro.
+func (c *Catalog) IsKnownKey(key string) bool {
+	return slices.Contains(c.KnownKeys(), key)
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	out := in[:0:0]
+	for _, s := range in {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// TreePath returns where the tree for arch goes in the output, with the
+// template variables of Path filled in.
+func (d Distro) TreePath(arch string) (string, error) {
+	native, err := d.Arch(arch)
+	if err != nil {
+		return "", err
+	}
+	if !strings.Contains(d.Path, "{{") {
+		return d.Path, nil
+	}
+	t, err := template.New(d.Name).Option("missingkey=error").Parse(d.Path)
+	if err != nil {
+		return "", fmt.Errorf("%s: path: %w", d.Source, err)
+	}
+	var b strings.Builder
+	vars := map[string]string{"Arch": native, "Version": d.Version, "Major": d.Major(), "OS": d.OS}
+	if err := t.Execute(&b, vars); err != nil {
+		return "", fmt.Errorf("%s: path: %w", d.Source, err)
+	}
+	return b.String(), nil
+}

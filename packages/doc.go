@@ -1,0 +1,64 @@
+// Package packages is the model of packages.yaml: it loads the file,
+// validates its keys and selects the package requests that apply to one
+// target distribution.
+//
+// # Format
+//
+// The top level is a mapping. Each key maps to one of:
+//
+//   - a sequence of package specs (strings): the key is a selector key;
+//   - a mapping: a group. The group key is a free label (for example
+//     "kubespray"); it does not narrow selection. The inner keys follow the
+//     same rules as top-level keys, so groups may nest;
+//   - for the reserved key "optional" (allowed at any level): a mapping of
+//     the same shape whose packages are all optional;
+//   - for the reserved top-level key "repobuild": a mapping of options,
+//     kept raw in [File.Options] and otherwise ignored for now.
+//
+// A selector key is common, a package manager (apt, yum, dnf), an OS id
+// (debian, centos), an OS id with version (debian12, centos7) or a codename
+// (bookworm). Which keys exist is decided by the caller: see
+// [File.Validate]. A list applies to a target when its selector key is one
+// of [Selector.Keys]; group labels and "optional" are ignored for matching.
+// A key whose value is null is an empty list.
+//
+// # Package specs
+//
+// A spec is a non-empty string without whitespace. A trailing "?" marks the
+// package optional ("debian-builder?"). For apt, "name=version" is a pin
+// and "name/release" selects a release; for yum and dnf the spec is handed
+// over as is ("docker-ce-3:24.0.9-1.el8"), because rpm versions cannot be
+// split from names syntactically. In YAML flow sequences ("[a, b]"), quote
+// specs that end in "?"; quote specs that start with "{{" everywhere.
+//
+// # Templates
+//
+// A spec containing "{{" is a Go text/template executed once per target,
+// for example "docker-ce=5:20.10.5~3-0~{{ .ID }}-{{ .Codename }}" or
+// "docker-ce-20.10.5-3.el{{ .Major }}". The variables are:
+//
+//	.ID        OS id: debian, ubuntu, centos, rocky, ...
+//	.Version   OS version: "12", "22.04", "7"
+//	.Major     major version: "12", "22", "7"
+//	.Minor     minor version: "04" for 22.04, "" when there is none
+//	.Codename  release codename: "bookworm", "jammy"; "" for rpm distros
+//	.Arch      distro-native architecture: amd64/arm64 (apt), x86_64/aarch64 (rpm)
+//	.Manager   package manager: apt, yum or dnf
+//
+// Any other variable is an error reported by [Parse]. Templates are
+// executed with missingkey=error.
+//
+// # Duplicates
+//
+// When the same spec is selected from several lists, the requests are
+// merged: the first position is kept and every source is recorded; if any
+// occurrence is required the request is required. Different pins of the
+// same name are all kept (a repository may carry several versions). The
+// same spec twice in one list is reported as a warning.
+//
+// # Errors
+//
+// Problems are collected rather than stopping at the first one and are
+// returned as [Errors], which prints one "file:line:column: message" line
+// per problem.
+package packages

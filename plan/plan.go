@@ -1,0 +1,134 @@
+// Package plan decides what each build target resolves: for every distro
+// and architecture asked for, the requests packages.yaml selects for it.
+// It needs no builder, so `repobuild plan` runs without a daemon.
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/repobuild/repobuild/distros"
+	"github.com/repobuild/repobuild/packages"
+)
+
+// Target is one (distro, architecture) pair and what it resolves.
+type Target struct {
+	Distro distros.Distro
+	// Arch is the platform architecture: amd64 or arm64.
+	Arch string
+	// NativeArch is the distro's name for Arch: amd64 or x86_64.
+	NativeArch string
+	Requests   []packages.Request
+	Warnings   []string
+}
+
+// String names the target the way messages do: "debian12/arm64".
+func (t Target) String() string { return t.Distro.Name + "/" + t.Arch }
+
+// Arches parses a comma-separated list of architectures, accepting the
+// distro names (x86_64, aarch64) as aliases.
+func Arches(list []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, item := range list {
+		for _, a := range strings.Split(item, ",") {
+			a = strings.TrimSpace(a)
+			switch a {
+			case "":
+				continue
+			case "x86_64":
+				a = "amd64"
+			case "aarch64":
+				a = "arm64"
+			case "amd64", "arm64":
+			default:
+				return nil, fmt.Errorf("unknown architecture %q (use amd64 or arm64)", a)
+			}
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no architecture given (use --arch amd64,arm64)")
+	}
+	return out, nil
+}
+
+// Names splits comma-separated distro names.
+func Names(list []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, item := range list {
+		for _, n := range strings.Split(item, ",") {
+			if n = strings.TrimSpace(n); n != "" && !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// Make validates f against the catalog and returns the targets for every
+// named distro and architecture, in that order.
+func Make(f *packages.File, catalog *distros.Catalog, names, arches []string) ([]Target, error) {
+	if len(names) == 0 {
+		return nil, errors.New("no distro given (use --distro, see `repobuild distros`)")
+	}
+	known := catalog.KnownKeys()
+	if err := f.Validate(catalog.IsKnownKey, known); err != nil {
+		return nil, err
+	}
+	var targets []Target
+	var errs []error
+	for _, name := range names {
+		d, err := catalog.Get(name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, arch := range arches {
+			t, err := target(f, d, arch)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			targets = append(targets, t)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return targets, nil
+}
+
+func target(f *packages.File, d distros.Distro, arch string) (Target, error) {
+	native, err := d.Arch(arch)
+	if err != nil {
+		return Target{}, err
+	}
+	sel := packages.Selector{
+		Keys:    d.Keys(),
+		Manager: d.Manager,
+		Vars: packages.Vars{
+			ID:       d.OS,
+			Version:  d.Version,
+			Major:    d.Major(),
+			Minor:    d.Minor(),
+			Codename: d.Codename,
+			Arch:     native,
+			Manager:  d.Manager,
+		},
+	}
+	reqs, warnings, err := f.Select(sel)
+	if err != nil {
+		return Target{}, fmt.Errorf("%s/%s: %w", d.Name, arch, err)
+	}
+	if len(reqs) == 0 {
+		return Target{}, fmt.Errorf("%s/%s: %s selects no package for keys %s", d.Name, arch, f.Name, strings.Join(d.Keys(), ", "))
+	}
+	return Target{Distro: d, Arch: arch, NativeArch: native, Requests: reqs, Warnings: warnings}, nil
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install what repobuild and its tests need on a Debian machine, enable arm64
+# emulation, and build the tools (repobuild, and buildkitd/buildctl at the
+# version pinned in go.mod). Idempotent; needs root.
+source "$(dirname "$0")/lib.sh"
+
+packages=(runc qemu-user-static binfmt-support mmdebstrap docker-registry uidmap
+	dnf dnf-plugins-core createrepo-c rpm curl ca-certificates time bc)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	say "installing ${missing[*]}"
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# arm64 under QEMU: only the tests' install check and --emulate need it;
+# repobuild itself resolves foreign architectures natively.
+if [ "$(uname -m)" != aarch64 ]; then
+	mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+	update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
+	[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || { say "qemu-aarch64 binfmt is not enabled"; exit 1; }
+fi
+
+say "building tools into bin/"
+make -C "$ROOT" --no-print-directory tools

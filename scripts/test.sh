@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# All of repobuild's tests on a fresh Debian machine: unit tests, then the
+# end-to-end tests against a real buildkitd, a loopback registry and the
+# Debian archive. Installs and starts what it needs, stops what it started.
+source "$(dirname "$0")/lib.sh"
+"$ROOT/scripts/setup.sh"
+"$ROOT/scripts/start.sh"
+trap '"$ROOT/scripts/stop.sh"' EXIT
+"$ROOT/scripts/base-images.sh" debian12
+
+export BUILDKIT_HOST="unix://$STATE/buildkitd.sock"
+export REPOBUILD_REGISTRY_MIRROR=$REGISTRY_ADDR
+export REPOBUILD_BIN=$REPOBUILD
+export REPOBUILD_E2E=1
+cd "$ROOT"
+say "go vet"
+go vet ./...
+say "go test"
+go test -count=1 -timeout 60m "${@:-./...}"
