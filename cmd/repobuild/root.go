@@ -21,6 +21,8 @@ type buildFlags struct {
 	parallel       int
 	registryMirror string
 	images         []string
+	cacheTo        []string
+	cacheFrom      []string
 }
 
 func newRootCommand() *cobra.Command {
@@ -52,6 +54,8 @@ tree that hosts without network access install from.`,
 	fl.IntVar(&f.parallel, "parallel", 0, "targets resolved at once (0: all)")
 	fl.StringVar(&f.registryMirror, "registry-mirror", os.Getenv("REPOBUILD_REGISTRY_MIRROR"), "pull base images from HOST[/PREFIX] instead of their registries ($REPOBUILD_REGISTRY_MIRROR)")
 	fl.StringArrayVar(&f.images, "image", nil, "base image of one distro: DISTRO=REF (repeatable)")
+	fl.StringArrayVar(&f.cacheTo, "cache-to", nil, "export the build cache: type=local,dest=DIR | type=registry,ref=REF | type=gha (as buildx)")
+	fl.StringArrayVar(&f.cacheFrom, "cache-from", nil, "import a build cache: type=local,src=DIR | type=registry,ref=REF | type=gha (as buildx)")
 	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand())
 	return cmd
 }
@@ -84,6 +88,14 @@ func runBuild(cmd *cobra.Command, f *buildFlags) error {
 		}
 		opts = append(opts, builder.WithImage(distro, ref))
 	}
+	cacheTo, err := builder.ParseCacheOptions(f.cacheTo)
+	if err != nil {
+		return err
+	}
+	cacheFrom, err := builder.ParseCacheOptions(f.cacheFrom)
+	if err != nil {
+		return err
+	}
 	dests, err := output.ParseAll(f.outputs)
 	if err != nil {
 		return err
@@ -99,7 +111,9 @@ func runBuild(cmd *cobra.Command, f *buildFlags) error {
 	if err != nil {
 		return err
 	}
-	_, err = builder.Solve(ctx, c, b.Build, builder.SolveOptions{Exports: exports, Progress: f.progress})
+	_, err = builder.Solve(ctx, c, b.Build, builder.SolveOptions{
+		Exports: exports, Progress: f.progress, CacheExports: cacheTo, CacheImports: cacheFrom,
+	})
 	if err != nil {
 		dests.Abort()
 		return err

@@ -1,0 +1,43 @@
+package builder
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/moby/buildkit/client"
+)
+
+// ParseCacheOptions reads buildx-style --cache-to/--cache-from values:
+// type=local,dest=DIR | type=local,src=DIR | type=registry,ref=REF |
+// type=gha[,scope=S] | type=inline. A bare value is a registry ref.
+func ParseCacheOptions(values []string) ([]client.CacheOptionsEntry, error) {
+	var out []client.CacheOptionsEntry
+	for _, v := range values {
+		if v == "" {
+			continue
+		}
+		attrs := map[string]string{}
+		if !strings.Contains(v, "=") {
+			attrs["type"], attrs["ref"] = "registry", v
+		} else {
+			for _, field := range strings.Split(v, ",") {
+				k, val, ok := strings.Cut(field, "=")
+				if !ok {
+					return nil, fmt.Errorf("cache option %q: %q is not KEY=VALUE", v, field)
+				}
+				attrs[strings.TrimSpace(k)] = strings.TrimSpace(val)
+			}
+		}
+		typ := attrs["type"]
+		delete(attrs, "type")
+		switch typ {
+		case "local", "registry", "gha", "inline", "s3", "azblob":
+		case "":
+			return nil, fmt.Errorf("cache option %q: no type= (local, registry, gha)", v)
+		default:
+			return nil, fmt.Errorf("cache option %q: unknown type %q (local, registry, gha)", v, typ)
+		}
+		out = append(out, client.CacheOptionsEntry{Type: typ, Attrs: attrs})
+	}
+	return out, nil
+}
