@@ -19,11 +19,13 @@ import (
 	"sync"
 
 	"github.com/containerd/platforms"
+	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/client/llb"
 	gwclient "github.com/moby/buildkit/frontend/gateway/client"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/repobuild/repobuild/distros"
 	"github.com/repobuild/repobuild/plan"
 )
 
@@ -35,6 +37,7 @@ type Builder struct {
 
 	mu      sync.Mutex
 	reports []Report
+	cached  map[string]bool
 }
 
 // New returns a builder for targets.
@@ -48,6 +51,11 @@ type Report struct {
 	Lock    []Locked
 	Failed  []Problem
 	Skipped []Problem
+	// Fetched is how many bytes of packages the build downloaded; the
+	// rest of the closure came from the cache.
+	Fetched int64
+	// Cached says the whole resolve step was a cache hit: nothing ran.
+	Cached bool
 }
 
 // Locked is one package file of a target's closure.
@@ -84,7 +92,31 @@ func (b *Builder) Reports() []Report {
 		order[t.String()] = i
 	}
 	slices.SortFunc(out, func(x, y Report) int { return order[x.Target.String()] - order[y.Target.String()] })
+	for i := range out {
+		if b.cached[out[i].Target.String()] {
+			out[i].Cached, out[i].Fetched = true, 0
+		}
+	}
 	return out
+}
+
+// Observe notes, from the build's status updates, which targets' resolve
+// steps were cache hits. Pass it as SolveOptions.Observe.
+func (b *Builder) Observe(s *client.SolveStatus) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, v := range s.Vertexes {
+		if !v.Cached || !strings.HasPrefix(v.Name, "[") {
+			continue
+		}
+		target, rest, ok := strings.Cut(v.Name[1:], "] ")
+		if ok && strings.HasPrefix(rest, fetchStepName) {
+			if b.cached == nil {
+				b.cached = map[string]bool{}
+			}
+			b.cached[target] = true
+		}
+	}
 }
 
 // Build resolves every target, fails if any request cannot be met, and
@@ -113,6 +145,24 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 	eg, ectx := errgroup.WithContext(ctx)
 	if o.parallel > 0 {
 		eg.SetLimit(o.parallel)
+	}
+	// The index tools do not depend on the packages: build them while the
+	// targets resolve.
+	for _, d := range distinctDistros(b.targets) {
+		eg.Go(func() error {
+			tools, err := g.Tools(d)
+			if err != nil {
+				return err
+			}
+			td, err := def(tools)
+			if err != nil {
+				return err
+			}
+			if _, err := c.Solve(ectx, gwclient.SolveRequest{Definition: td.ToPB()}); err != nil {
+				return errors.New(d.Name + ": installing the index tools: " + err.Error())
+			}
+			return nil
+		})
 	}
 	for i, t := range b.targets {
 		eg.Go(func() error {
@@ -165,6 +215,18 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 		return nil, err
 	}
 	return c.Solve(ctx, gwclient.SolveRequest{Definition: d.ToPB(), Evaluate: true})
+}
+
+func distinctDistros(targets []plan.Target) []distros.Distro {
+	var out []distros.Distro
+	seen := map[string]bool{}
+	for _, t := range targets {
+		if !seen[t.Distro.Name] {
+			seen[t.Distro.Name] = true
+			out = append(out, t.Distro)
+		}
+	}
+	return out
 }
 
 // targetError names the target a solve failed for. The message is
@@ -224,6 +286,9 @@ func readReport(ctx context.Context, ref gwclient.Reference, t plan.Target) (Rep
 			return rep, fmt.Errorf("lock: %w", err)
 		}
 		rep.Lock = append(rep.Lock, Locked{URI: strings.Trim(fields[0], "'"), File: fields[1], Size: size, Hash: fields[3]})
+	}
+	if data, err := read("fetched"); err == nil {
+		rep.Fetched, _ = strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
 	}
 	for name, dst := range map[string]*[]Problem{"failed": &rep.Failed, "skipped": &rep.Skipped} {
 		data, err := read(name)

@@ -22,6 +22,9 @@ const (
 	reportDir = "/repobuild/report"
 	cacheDir  = "/var/cache/repobuild"
 
+	// fetchStepName begins the name of every resolve step (Builder.Observe).
+	fetchStepName = "resolve and download"
+
 	defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 )
 
@@ -82,7 +85,7 @@ func (g *Graph) Fetch(t plan.Target) (Fetch, error) {
 		llb.AddMount(inDir, in, llb.Readonly),
 		llb.AddMount(cacheDir, llb.Scratch(), llb.AsPersistentCacheDir(cacheID(t.Distro, t.NativeArch), llb.CacheMountLocked)),
 		g.cacheOpt(),
-		llb.WithCustomName(fmt.Sprintf("[%s] resolve and download %d packages (%s)", t, len(t.Requests), how)),
+		llb.WithCustomName(fmt.Sprintf("[%s] %s %d packages (%s)", t, fetchStepName, len(t.Requests), how)),
 	)
 	return Fetch{
 		Target: t,
@@ -102,7 +105,7 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 		if err != nil {
 			return llb.State{}, fmt.Errorf("%s: %w", d.Source, err)
 		}
-		tools, err := g.tools(d, m)
+		tools, err := g.Tools(d)
 		if err != nil {
 			return llb.State{}, err
 		}
@@ -151,9 +154,13 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 	return merge(layers), nil
 }
 
-// tools returns the distro's image on the build platform with the index
+// Tools returns the distro's image on the build platform with the index
 // tools installed.
-func (g *Graph) tools(d distros.Distro, m manager.Manager) (llb.State, error) {
+func (g *Graph) Tools(d distros.Distro) (llb.State, error) {
+	m, err := manager.Get(d.Manager)
+	if err != nil {
+		return llb.State{}, fmt.Errorf("%s: %w", d.Source, err)
+	}
 	image, err := g.image(d, g.opts.buildPlatform)
 	if err != nil {
 		return llb.State{}, err

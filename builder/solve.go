@@ -31,6 +31,8 @@ type SolveOptions struct {
 	CacheImports []client.CacheOptionsEntry
 	// LocalMounts are client directories the build reads (llb.Local).
 	LocalMounts map[string]fsutil.FS
+	// Observe, when set, sees every status update (Builder.Observe).
+	Observe func(*client.SolveStatus)
 }
 
 // Solve runs fn on the daemon behind c, with registry credentials from the
@@ -49,10 +51,22 @@ func Solve(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts So
 		return nil, fmt.Errorf("progress: %w", err)
 	}
 	ch := make(chan *client.SolveStatus)
+	shown := ch
 	var resp *client.SolveResponse
 	eg, ectx := errgroup.WithContext(ctx)
+	if opts.Observe != nil {
+		shown = make(chan *client.SolveStatus)
+		eg.Go(func() error {
+			defer close(shown)
+			for s := range ch {
+				opts.Observe(s)
+				shown <- s
+			}
+			return nil
+		})
+	}
 	eg.Go(func() error {
-		_, err := display.UpdateFrom(context.WithoutCancel(ectx), ch)
+		_, err := display.UpdateFrom(context.WithoutCancel(ectx), shown)
 		return err
 	})
 	eg.Go(func() error {

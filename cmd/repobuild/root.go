@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -23,6 +24,7 @@ type buildFlags struct {
 	images         []string
 	cacheTo        []string
 	cacheFrom      []string
+	metadataFile   string
 }
 
 func newRootCommand() *cobra.Command {
@@ -54,6 +56,7 @@ tree that hosts without network access install from.`,
 	fl.IntVar(&f.parallel, "parallel", 0, "targets resolved at once (0: all)")
 	fl.StringVar(&f.registryMirror, "registry-mirror", os.Getenv("REPOBUILD_REGISTRY_MIRROR"), "pull base images from HOST[/PREFIX] instead of their registries ($REPOBUILD_REGISTRY_MIRROR)")
 	fl.StringArrayVar(&f.images, "image", nil, "base image of one distro: DISTRO=REF (repeatable)")
+	fl.StringVar(&f.metadataFile, "metadata-file", "", "write what each target resolved (packages, sizes, bytes downloaded, the lock) as JSON to FILE")
 	fl.StringArrayVar(&f.cacheTo, "cache-to", nil, "export the build cache: type=local,dest=DIR | type=registry,ref=REF | type=gha (as buildx)")
 	fl.StringArrayVar(&f.cacheFrom, "cache-from", nil, "import a build cache: type=local,src=DIR | type=registry,ref=REF | type=gha (as buildx)")
 	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand())
@@ -113,6 +116,7 @@ func runBuild(cmd *cobra.Command, f *buildFlags) error {
 	}
 	_, err = builder.Solve(ctx, c, b.Build, builder.SolveOptions{
 		Exports: exports, Progress: f.progress, CacheExports: cacheTo, CacheImports: cacheFrom,
+		Observe: b.Observe,
 	})
 	if err != nil {
 		dests.Abort()
@@ -122,13 +126,58 @@ func runBuild(cmd *cobra.Command, f *buildFlags) error {
 		return err
 	}
 	printSummary(cmd, b.Reports(), dests)
+	if f.metadataFile != "" {
+		return writeMetadata(f.metadataFile, b.Reports())
+	}
 	return nil
+}
+
+// writeMetadata writes the reports as JSON for scripts and CI.
+func writeMetadata(path string, reports []builder.Report) error {
+	type locked struct {
+		File   string `json:"file"`
+		Size   int64  `json:"size"`
+		SHA256 string `json:"sha256"`
+		URI    string `json:"uri"`
+	}
+	type target struct {
+		Distro     string   `json:"distro"`
+		Arch       string   `json:"arch"`
+		Packages   int      `json:"packages"`
+		Bytes      int64    `json:"bytes"`
+		Downloaded int64    `json:"downloaded"`
+		Cached     bool     `json:"cached"`
+		Skipped    []string `json:"skipped,omitempty"`
+		Lock       []locked `json:"lock"`
+	}
+	var out struct {
+		Targets []target `json:"targets"`
+	}
+	for _, r := range reports {
+		t := target{Distro: r.Target.Distro.Name, Arch: r.Target.Arch, Packages: len(r.Lock), Bytes: r.Bytes(), Downloaded: r.Fetched, Cached: r.Cached}
+		for _, s := range r.Skipped {
+			t.Skipped = append(t.Skipped, s.Spec)
+		}
+		for _, l := range r.Lock {
+			t.Lock = append(t.Lock, locked{File: l.File, Size: l.Size, SHA256: strings.TrimPrefix(l.Hash, "SHA256:"), URI: l.URI})
+		}
+		out.Targets = append(out.Targets, t)
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 func printSummary(cmd *cobra.Command, reports []builder.Report, dests output.Destinations) {
 	w := cmd.OutOrStdout()
 	for _, r := range reports {
-		fmt.Fprintf(w, "%-20s %5d packages %10s\n", r.Target.String(), len(r.Lock), humanBytes(r.Bytes()))
+		how := "downloaded " + humanBytes(r.Fetched)
+		if r.Cached {
+			how = "cached"
+		}
+		fmt.Fprintf(w, "%-20s %5d packages %10s  (%s)\n", r.Target.String(), len(r.Lock), humanBytes(r.Bytes()), how)
 	}
 	for _, d := range dests {
 		fmt.Fprintf(w, "wrote %s\n", d.Describe())

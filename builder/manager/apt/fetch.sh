@@ -9,6 +9,7 @@
 # report  /repobuild/report/lock     URI FILE SIZE HASH for every .deb
 #         /repobuild/report/failed   SPEC<TAB>reason, for requests apt cannot meet
 #         /repobuild/report/skipped  SPEC<TAB>reason, for optional requests left out
+#         /repobuild/report/fetched  bytes of packages downloaded (not in the cache)
 # cache   /var/cache/repobuild       apt lists and archives, one cache per distro and arch
 set -eu
 
@@ -23,6 +24,7 @@ mkdir -p "$cache/lists/partial" "$cache/archives/partial" "$work/empty/partial" 
 : > "$report/lock"
 : > "$report/failed"
 : > "$report/skipped"
+echo 0 > "$report/fetched"
 
 # An empty dpkg status: apt resolves the whole closure, not the delta
 # against what this image happens to have installed.
@@ -30,7 +32,8 @@ set -- -o "APT::Architecture=$arch" -o "APT::Architectures::=$arch" \
 	-o "Dir::State::status=$work/status" -o "Dir::State::lists=$cache/lists" \
 	-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
 	-o APT::Install-Recommends=false -o APT::Install-Suggests=false \
-	-o Acquire::Retries=3 -o Debug::NoLocking=true -o APT::Sandbox::User=root
+	-o Acquire::Retries=3 -o Acquire::Languages=none \
+	-o Debug::NoLocking=true -o APT::Sandbox::User=root
 
 # reason FILE: apt's messages in FILE on one line.
 reason() {
@@ -72,7 +75,13 @@ if ! apt-get "$@" -qq --print-uris -o "Dir::Cache::archives=$work/empty" \
 fi
 
 count=$(wc -l <"$work/uris")
-echo "repobuild: downloading $count packages ($arch)"
+# What the cache lacks is what this build fetches.
+fetched=0
+while read -r _ file size _; do
+	[ -f "$cache/archives/$file" ] || fetched=$((fetched + size))
+done <"$work/uris"
+echo "$fetched" >"$report/fetched"
+echo "repobuild: $count packages, $fetched bytes to download ($arch)"
 # shellcheck disable=SC2086
 apt-get "$@" -q -y --download-only -o "Dir::Cache::archives=$cache/archives" \
 	install $required $optional
