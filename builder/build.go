@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -139,6 +140,13 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 	}
 	g := NewGraph(opts...)
 	def := func(st llb.State) (*llb.Definition, error) { return st.Marshal(ctx, llb.Platform(native)) }
+	imports, err := cacheImports(c.BuildOpts().Opts)
+	if err != nil {
+		return nil, err
+	}
+	solve := func(ctx context.Context, d *llb.Definition, evaluate bool) (*gwclient.Result, error) {
+		return c.Solve(ctx, gwclient.SolveRequest{Definition: d.ToPB(), CacheImports: imports, Evaluate: evaluate})
+	}
 
 	fetches := make([]Fetch, len(b.targets))
 	problems := make([]error, len(b.targets))
@@ -158,7 +166,7 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 			if err != nil {
 				return err
 			}
-			if _, err := c.Solve(ectx, gwclient.SolveRequest{Definition: td.ToPB()}); err != nil {
+			if _, err := solve(ectx, td, false); err != nil {
 				return errors.New(d.Name + ": installing the index tools: " + err.Error())
 			}
 			return nil
@@ -174,7 +182,7 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 			if err != nil {
 				return err
 			}
-			res, err := c.Solve(ectx, gwclient.SolveRequest{Definition: d.ToPB()})
+			res, err := solve(ectx, d, false)
 			if err != nil {
 				return targetError(t, err)
 			}
@@ -214,7 +222,22 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 	if err != nil {
 		return nil, err
 	}
-	return c.Solve(ctx, gwclient.SolveRequest{Definition: d.ToPB(), Evaluate: true})
+	return solve(ctx, d, true)
+}
+
+// cacheImports reads the caches the build imports (--cache-from), which
+// BuildKit hands a build function as the "cache-imports" option, as it
+// does to frontends. Every solve must name them to use them.
+func cacheImports(opts map[string]string) ([]gwclient.CacheOptionsEntry, error) {
+	raw := opts["cache-imports"]
+	if raw == "" {
+		return nil, nil
+	}
+	var entries []gwclient.CacheOptionsEntry
+	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
+		return nil, fmt.Errorf("cache-imports option: %w", err)
+	}
+	return entries, nil
 }
 
 func distinctDistros(targets []plan.Target) []distros.Distro {

@@ -126,7 +126,12 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 				llb.Network(llb.NetModeNone),
 				llb.WithCustomName(fmt.Sprintf("[%s] index", f.Target)),
 			).AddMount(outDir, llb.Scratch())
-			layers = append(layers, f.Tree, index)
+			// The lock records what the tree holds and where it came from.
+			// It also puts the report in the result, so that an exported
+			// cache (--cache-to) covers the resolve step.
+			lock := llb.Scratch().File(llb.Copy(f.Report, "/lock", LockPath(f.Target), &llb.CopyInfo{CreateDestPath: true}),
+				llb.WithCustomName(fmt.Sprintf("[%s] lock", f.Target)))
+			layers = append(layers, f.Tree, index, lock)
 			indexStates = append(indexStates, index)
 			indexes = append(indexes, tree)
 			nativeArches = append(nativeArches, f.Target.NativeArch)
@@ -152,6 +157,12 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 		return llb.State{}, fmt.Errorf("nothing to build")
 	}
 	return merge(layers), nil
+}
+
+// LockPath is where the tree keeps a target's lock: one line per package
+// file, URI FILE SIZE SHA256:HEX.
+func LockPath(t plan.Target) string {
+	return "/.repobuild/" + t.Distro.Name + "-" + t.Arch + ".lock"
 }
 
 // Tools returns the distro's image on the build platform with the index

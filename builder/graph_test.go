@@ -216,6 +216,26 @@ func TestRepository(t *testing.T) {
 	if releases[0].GetExec().GetNetwork() != pb.NetMode_NONE {
 		t.Error("release step has network")
 	}
+	def, err := repo.Marshal(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var locks []string
+	for _, dt := range def.Def {
+		var op pb.Op
+		if err := op.UnmarshalVT(dt); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range op.GetFile().GetActions() {
+			if cp := a.GetCopy(); cp != nil && cp.GetSrc() == "/lock" {
+				locks = append(locks, cp.GetDest())
+			}
+		}
+	}
+	slices.Sort(locks)
+	if want := []string{"/.repobuild/debian12-amd64.lock", "/.repobuild/debian12-arm64.lock"}; !slices.Equal(locks, want) {
+		t.Errorf("locks in the tree = %v, want %v", locks, want)
+	}
 	tools := byScript(t, execs, "tools.sh")
 	if got := env(tools[0])["REPOBUILD_TOOLS"]; got != "apt-utils" {
 		t.Errorf("tools = %q", got)

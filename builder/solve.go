@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/docker/cli/cli/config"
 	"github.com/moby/buildkit/client"
@@ -33,6 +34,8 @@ type SolveOptions struct {
 	LocalMounts map[string]fsutil.FS
 	// Observe, when set, sees every status update (Builder.Observe).
 	Observe func(*client.SolveStatus)
+	// Platforms of a multi-platform result, e.g. linux/amd64,linux/arm64.
+	Platforms []string
 }
 
 // Solve runs fn on the daemon behind c, with registry credentials from the
@@ -71,12 +74,19 @@ func Solve(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts So
 	})
 	eg.Go(func() error {
 		var err error
+		// Never nil: BuildKit's client copies cache-import attributes into
+		// a clone of this map (a nil map panics with --cache-from).
+		attrs := map[string]string{}
+		if len(opts.Platforms) > 0 {
+			attrs["platform"] = strings.Join(opts.Platforms, ",")
+		}
 		resp, err = c.Build(ectx, client.SolveOpt{
-			Exports:      opts.Exports,
-			CacheExports: opts.CacheExports,
-			CacheImports: opts.CacheImports,
-			LocalMounts:  opts.LocalMounts,
-			Session:      []session.Attachable{authProvider()},
+			FrontendAttrs: attrs,
+			Exports:       opts.Exports,
+			CacheExports:  opts.CacheExports,
+			CacheImports:  opts.CacheImports,
+			LocalMounts:   opts.LocalMounts,
+			Session:       []session.Attachable{authProvider()},
 		}, "repobuild", fn, ch)
 		return err
 	})

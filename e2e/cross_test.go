@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"encoding/json"
 	"maps"
 	"os"
 	"path/filepath"
@@ -84,5 +85,80 @@ func packagesIndex(t *testing.T, path string) map[string]string {
 		}
 	}
 	flush()
+	return out
+}
+
+// TestCacheExportImport is the CI runner's case: a build exports its cache,
+// the builder loses everything, and the next build imports the cache and
+// resolves nothing again.
+func TestCacheExportImport(t *testing.T) {
+	e := setup(t)
+	dir := t.TempDir()
+	pkgs := filepath.Join(dir, "packages.yaml")
+	if err := os.WriteFile(pkgs, []byte("common: [socat, jq]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cache := filepath.Join(dir, "cache")
+	build := func(name string, extra ...string) metadata {
+		t.Helper()
+		meta := filepath.Join(dir, name+".json")
+		args := append([]string{"--distro", "debian12", "--arch", "amd64", "-f", pkgs, "-o", filepath.Join(dir, name),
+			"--registry-mirror", e.mirror, "--progress", "plain", "--metadata-file", meta}, extra...)
+		if _, stderr, err := e.repobuild(t, args...); err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, stderr)
+		}
+		return readMetadata(t, meta)
+	}
+	e.prune(t)
+	first := build("first", "--cache-to", "type=local,dest="+cache+",mode=max")
+	if first.Targets[0].Cached {
+		t.Fatal("a build after a prune reported a cache hit")
+	}
+	e.prune(t)
+	second := build("second", "--cache-from", "type=local,src="+cache)
+	if !second.Targets[0].Cached || second.Targets[0].Downloaded != 0 {
+		t.Errorf("after import: cached=%v downloaded=%d, want a cache hit that downloads nothing",
+			second.Targets[0].Cached, second.Targets[0].Downloaded)
+	}
+	if a, b := lockFiles(first), lockFiles(second); !slices.Equal(a, b) || len(a) == 0 {
+		t.Errorf("the imported build has other packages:\n%v\n%v", a, b)
+	}
+}
+
+type metadata struct {
+	Targets []struct {
+		Distro     string `json:"distro"`
+		Arch       string `json:"arch"`
+		Cached     bool   `json:"cached"`
+		Downloaded int64  `json:"downloaded"`
+		Lock       []struct {
+			File   string `json:"file"`
+			SHA256 string `json:"sha256"`
+		} `json:"lock"`
+	} `json:"targets"`
+}
+
+func readMetadata(t *testing.T, path string) metadata {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m metadata
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Targets) == 0 {
+		t.Fatalf("%s lists no target", path)
+	}
+	return m
+}
+
+func lockFiles(m metadata) []string {
+	var out []string
+	for _, l := range m.Targets[0].Lock {
+		out = append(out, l.File+" "+l.SHA256)
+	}
+	slices.Sort(out)
 	return out
 }

@@ -193,3 +193,18 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	}
 	return files
 }
+
+// prune empties the builder's cache, layers and cache mounts alike.
+func (e env) prune(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	c, err := client.New(ctx, e.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Prune(ctx, nil, client.PruneAll); err != nil {
+		t.Fatalf("prune: %v", err)
+	}
+}

@@ -86,6 +86,7 @@ architecture, and pushes them as one multi-platform tag. Point builds at it with
 			_, err = builder.Solve(ctx, cl, baseimage.Build(native), builder.SolveOptions{
 				Progress:    progress,
 				LocalMounts: mounts,
+				Platforms:   platformsOf(native),
 				Exports: []client.ExportEntry{{
 					Type:  client.ExporterImage,
 					Attrs: map[string]string{"name": push, "push": "true"},
@@ -119,4 +120,12 @@ func checkImage(cmd *cobra.Command, c *common, ref string, arches []string, prog
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "%s can be pulled (%s)\n", ref, strings.Join(arches, ", "))
 	return nil
+}
+
+func platformsOf(arches []string) []string {
+	var out []string
+	for _, a := range arches {
+		out = append(out, "linux/"+a)
+	}
+	return out
 }
