@@ -7,10 +7,15 @@ BIN := bin
 
 all: tools
 
-# repobuild, and buildkitd/buildctl at the version go.mod pins (tool directive).
+# repobuild, and buildkitd/buildctl at the version go.mod pins (tool directive),
+# stamped with that version as BuildKit's own release builds are.
+BUILDKIT_VERSION = $(shell $(GO) list -m -f '{{.Version}}' github.com/moby/buildkit)
+BUILDKIT_LDFLAGS = -X github.com/moby/buildkit/version.Version=$(BUILDKIT_VERSION) \
+	-X github.com/moby/buildkit/version.Package=github.com/moby/buildkit
+
 tools:
 	$(GO) build -o $(BIN)/ ./cmd/repobuild
-	$(GO) build -o $(BIN)/ github.com/moby/buildkit/cmd/buildkitd github.com/moby/buildkit/cmd/buildctl
+	$(GO) build -ldflags "$(BUILDKIT_LDFLAGS)" -o $(BIN)/ github.com/moby/buildkit/cmd/buildkitd github.com/moby/buildkit/cmd/buildctl
 
 example:
 	scripts/example.sh

@@ -71,17 +71,28 @@ func (c *common) targets() ([]plan.Target, error) {
 // buildkitd, started if need be.
 func (c *common) connect(ctx context.Context) (*client.Client, error) {
 	addr := c.addr
-	if addr == "" {
+	own := addr == ""
+	if own {
 		d := &buildkitd.Daemon{StateDir: c.stateDir}
 		var err error
 		if addr, err = d.Ensure(ctx); err != nil {
 			return nil, err
 		}
-		slog.Debug("using repobuild's buildkitd", "addr", addr)
 	}
 	cl, err := client.New(ctx, addr)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to BuildKit at %s: %w", addr, err)
+	}
+	info, err := cl.Info(ctx)
+	if err != nil {
+		cl.Close()
+		return nil, fmt.Errorf("BuildKit at %s does not answer: %w", addr, err)
+	}
+	if own {
+		slog.Info("using repobuild's buildkitd", "addr", addr, "version", info.BuildkitVersion.Version)
+	}
+	if v := buildkitd.ClientVersion(); v != "unknown" && info.BuildkitVersion.Version != v {
+		slog.Warn("BuildKit daemon and client versions differ", "daemon", info.BuildkitVersion.Version, "client", v, "addr", addr)
 	}
 	return cl, nil
 }

@@ -146,9 +146,10 @@ func newPlanCommand() *cobra.Command {
 
 func newVersionCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the BuildKit version repobuild speaks",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print the BuildKit version repobuild speaks",
+		Example: "  repobuild version",
+		Args:    cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
 			fmt.Fprintf(cmd.OutOrStdout(), "repobuild (BuildKit client %s)\n", buildkitd.ClientVersion())
 		},
