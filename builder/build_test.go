@@ -1,0 +1,45 @@
+package builder
+
+import (
+	"testing"
+
+	gwclient "github.com/moby/buildkit/frontend/gateway/client"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/repobuild/repobuild/packages"
+	"github.com/repobuild/repobuild/plan"
+)
+
+func TestResolveErrorMessage(t *testing.T) {
+	target := debianTarget(t, "arm64")
+	target.Requests[0].Sources = []packages.Source{{File: "packages.yaml", Line: 3, Column: 5, Key: "common"}}
+	err := &ResolveError{Target: target, Problems: []Problem{
+		{Spec: "curl", Reason: "Unable to locate package curl"},
+		{Spec: "*", Reason: "the requests conflict"},
+	}}
+	want := `debian12/arm64: 2 of 3 requested packages cannot be installed:
+  curl (packages.yaml:3:5 (common)): Unable to locate package curl
+  *: the requests conflict`
+	if got := err.Error(); got != want {
+		t.Errorf("message:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestCheckPlatforms(t *testing.T) {
+	amd64 := gwclient.WorkerInfo{Platforms: []ocispecs.Platform{{OS: "linux", Architecture: "amd64"}}}
+	both := gwclient.WorkerInfo{Platforms: []ocispecs.Platform{{OS: "linux", Architecture: "amd64"}, {OS: "linux", Architecture: "arm64"}}}
+	if err := checkPlatforms([]gwclient.WorkerInfo{both}, nil); err != nil {
+		t.Errorf("no targets: %v", err)
+	}
+	targets := []plan.Target{debianTarget(t, "amd64"), debianTarget(t, "arm64")}
+	if err := checkPlatforms([]gwclient.WorkerInfo{both}, targets); err != nil {
+		t.Errorf("both platforms there: %v", err)
+	}
+	err := checkPlatforms([]gwclient.WorkerInfo{amd64}, targets)
+	want := "--emulate needs linux/arm64, but the builder runs only linux/amd64: install QEMU user emulation " +
+		"(apt-get install qemu-user-static binfmt-support) and restart buildkitd, or drop --emulate to " +
+		"resolve natively for any architecture"
+	if err == nil || err.Error() != want {
+		t.Errorf("error = %v\nwant %s", err, want)
+	}
+}
