@@ -148,7 +148,11 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 	if len(layers) == 0 {
 		return llb.State{}, fmt.Errorf("nothing to build")
 	}
-	return merge(layers), nil
+	clients, err := clientsLayer(fetches)
+	if err != nil {
+		return llb.State{}, err
+	}
+	return merge(append(layers, clients)), nil
 }
 
 // tools returns the distro's image on the build platform with the index

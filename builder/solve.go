@@ -31,6 +31,9 @@ type SolveOptions struct {
 	CacheImports []client.CacheOptionsEntry
 	// LocalMounts are client directories the build reads (llb.Local).
 	LocalMounts map[string]fsutil.FS
+	// FrontendAttrs describe the request, e.g. "platform": the platforms
+	// of a multi-platform result.
+	FrontendAttrs map[string]string
 }
 
 // Solve runs fn on the daemon behind c, with registry credentials from the
@@ -58,11 +61,12 @@ func Solve(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts So
 	eg.Go(func() error {
 		var err error
 		resp, err = c.Build(ectx, client.SolveOpt{
-			Exports:      opts.Exports,
-			CacheExports: opts.CacheExports,
-			CacheImports: opts.CacheImports,
-			LocalMounts:  opts.LocalMounts,
-			Session:      []session.Attachable{authProvider()},
+			Exports:       opts.Exports,
+			CacheExports:  opts.CacheExports,
+			CacheImports:  opts.CacheImports,
+			LocalMounts:   opts.LocalMounts,
+			FrontendAttrs: opts.FrontendAttrs,
+			Session:       []session.Attachable{authProvider()},
 		}, "repobuild", fn, ch)
 		return err
 	})
