@@ -96,8 +96,8 @@ func run(t *testing.T, script string, env []string, args ...string) (string, err
 const (
 	debianOSRelease = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n"
 	centosOSRelease = "NAME=\"CentOS Linux\"\nVERSION=\"7 (Core)\"\nID=\"centos\"\nID_LIKE=\"rhel fedora\"\nVERSION_ID=\"7\"\n"
-	centosBase      = "[base]\nname=CentOS-$releasever - Base\nmirrorlist=http://mirrorlist.centos.org/?release=$releasever&arch=$basearch&repo=os\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7\n"
-	centosEPEL      = "[epel]\nname=EPEL\nmetalink=https://mirrors.fedoraproject.org/metalink?repo=epel-7&arch=$basearch\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-EPEL-7 https://example.invalid/key\n"
+	centosBase      = "[base]\nname=CentOS-$releasever - Base\nmirrorlist=http://mirrorlist.invalid/?release=$releasever&arch=$basearch&repo=os\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7\n"
+	centosEPEL      = "[epel]\nname=EPEL\nmetalink=https://metalink.invalid/metalink?repo=epel-7&arch=$basearch\ngpgcheck=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-EPEL-7 https://example.invalid/key\n"
 )
 
 func TestInstallAndRestore(t *testing.T) {
