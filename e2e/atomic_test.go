@@ -211,6 +211,34 @@ func TestRacingExports(t *testing.T) {
 	}
 }
 
+// TestFailedPushLeavesFiles: when one output fails (a push to a registry
+// that is not there), the build fails naming it and no file output changes.
+func TestFailedPushLeavesFiles(t *testing.T) {
+	e := setup(t)
+	dir := t.TempDir()
+	a, b := twoPackageFiles(t, e, dir)
+	dest, tarball := filepath.Join(dir, "out"), filepath.Join(dir, "repos.tar.gz")
+	e.build(t, a, dest, "type=tar,dest="+tarball)
+	before := snapshot(t, dir)
+	_, stderr, err := e.repobuild(t, "--distro", "debian12", "--arch", "amd64", "-f", b, "--registry-mirror", e.mirror,
+		"--progress", "quiet", "-o", dest, "-o", "type=tar,dest="+tarball, "-o", "type=image,name=127.0.0.1:1/nowhere/repos:v1,push=true")
+	if err == nil {
+		t.Fatal("the build succeeded with a push to 127.0.0.1:1")
+	}
+	if !strings.Contains(stderr, "127.0.0.1:1/nowhere/repos:v1") {
+		t.Errorf("the error does not name the image:\n%s", stderr)
+	}
+	if after := snapshot(t, dir); len(after) != len(before) {
+		t.Errorf("the failed build changed %s: %d entries before, %d after", dir, len(before), len(after))
+	} else {
+		for k, v := range before {
+			if after[k] != v {
+				t.Errorf("the failed build changed %s", k)
+			}
+		}
+	}
+}
+
 type buildError struct {
 	err    error
 	stderr string

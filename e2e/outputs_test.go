@@ -165,6 +165,14 @@ func TestOutputs(t *testing.T) {
 	e := setup(t)
 	need(t, "skopeo")
 	need(t, "zstd")
+	nginxBase, err := builder.MirrorRef(builder.DefaultNginxImage, e.mirror)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://"+nginxBase).Run(); err != nil {
+		t.Fatalf("the nginx base image %s is not in the registry (%v): scripts/test.sh puts a stand-in there with "+
+			"REPOBUILD_DISTROS_DIR=testdata/distros scripts/base-images.sh nginx-standin", nginxBase, err)
+	}
 	work := t.TempDir()
 	out := filepath.Join(work, "out")
 	files := filepath.Join(work, "files")
@@ -178,8 +186,9 @@ func TestOutputs(t *testing.T) {
 		"-o", "type=tar,dest="+files+"/repos.tar.gz",
 		"-o", "type=tar,dest="+files+"/repos.tar.zst",
 		"-o", "type=oci,dest="+files+"/data.oci.tar",
-		"-o", "type=image,name="+dataRef+",push=true",
+		"-o", "type=image,name="+dataRef+",push=true,registry.insecure=true",
 		"-o", "type=nginx,name="+nginxRef+",push=true",
+		"-o", "type=nginx,dest="+files+"/nginx.oci.tar",
 	)
 	if err != nil {
 		t.Fatalf("repobuild: %v\n%s", err, stderr)
@@ -195,7 +204,7 @@ func TestOutputs(t *testing.T) {
 
 	t.Run("tar", func(t *testing.T) {
 		sums := command(t, files, "sha256sum", "--strict", "-c", "SHA256SUMS")
-		for _, f := range []string{"repos.tar.gz: OK", "repos.tar.zst: OK", "data.oci.tar: OK"} {
+		for _, f := range []string{"repos.tar.gz: OK", "repos.tar.zst: OK", "data.oci.tar: OK", "nginx.oci.tar: OK"} {
 			if !strings.Contains(sums, f) {
 				t.Errorf("sha256sum -c SHA256SUMS does not say %q:\n%s", f, sums)
 			}
@@ -233,6 +242,9 @@ func TestOutputs(t *testing.T) {
 		src := "docker://" + nginxRef
 		if got := indexPlatforms(t, src); !slices.Equal(got, bothPlatforms) {
 			t.Errorf("platforms = %v, want %v", got, bothPlatforms)
+		}
+		if got := indexPlatforms(t, "oci-archive:"+filepath.Join(files, "nginx.oci.tar")); !slices.Equal(got, bothPlatforms) {
+			t.Errorf("platforms of the nginx OCI archive = %v, want %v", got, bothPlatforms)
 		}
 		for _, arch := range []string{"amd64", "arm64"} {
 			root, cfg := unpackImage(t, src, arch)

@@ -433,12 +433,12 @@ func (i *Image) Commit() error { return nil }
 // Abort does nothing: a pushed image stays.
 func (i *Image) Abort() {}
 
-// Describe names the image and whether it was pushed.
+// Describe names the image and whether it goes to its registry.
 func (i *Image) Describe() string {
 	if i.Push {
-		return i.Name + " (" + i.kind.String() + ", pushed)"
+		return fmt.Sprintf("%s (%s, push=true)", i.Name, i.kind)
 	}
-	return i.Name + " (" + i.kind.String() + ", in the builder's image store; push=true pushes it)"
+	return fmt.Sprintf("%s (%s, in the builder's image store: push=true pushes it)", i.Name, i.kind)
 }
 
 // Kind is DataImage or Nginx.

@@ -74,7 +74,7 @@ func TestSolves(t *testing.T) {
 		{
 			"every type: file exports first, one per solve; pushes join their kind",
 			[]string{"type=nginx,name=r/n:1,push=true", "type=image,name=r/d:1,push=true", "out", "type=oci,dest=d.tar", "type=tar,dest=r.tar.gz", "type=nginx,dest=n.tar"},
-			[][]string{{"out"}, {"r.tar.gz"}, {"r/d:1 (data image, pushed)", "d.tar (data image)"}, {"r/n:1 (nginx image, pushed)", "n.tar (nginx image)"}},
+			[][]string{{"out"}, {"r.tar.gz"}, {"r/d:1 (data image, push=true)", "d.tar (data image)"}, {"r/n:1 (nginx image, push=true)", "n.tar (nginx image)"}},
 		},
 	}
 	for _, tt := range tests {
