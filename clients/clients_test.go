@@ -93,3 +93,11 @@ func TestUnknownManager(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+func TestEveryManagerHasAFormat(t *testing.T) {
+	for _, m := range distros.Managers {
+		if len(formats[m]) == 0 {
+			t.Errorf("package manager %s has no client configuration", m)
+		}
+	}
+}

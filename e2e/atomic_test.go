@@ -239,6 +239,28 @@ func TestFailedPushLeavesFiles(t *testing.T) {
 	}
 }
 
+// TestNoCacheOutputsAgree: with --no-cache the first solve fetches anew
+// and the next ones take its result, so the directory and the tarball of
+// one call hold the same tree (Release, dated when written, would differ
+// if the second solve fetched again).
+func TestNoCacheOutputsAgree(t *testing.T) {
+	e := setup(t)
+	dir := t.TempDir()
+	pkgs := filepath.Join(dir, "packages.yaml")
+	if err := os.WriteFile(pkgs, []byte("common:\n  - socat\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dest, tarball := filepath.Join(dir, "out"), filepath.Join(dir, "repos.tar")
+	_, stderr, err := e.repobuild(t, "--distro", "debian12", "--arch", "amd64", "-f", pkgs, "--registry-mirror", e.mirror,
+		"--no-cache", "--progress", "plain", "-o", dest, "-o", "type=tar,dest="+tarball)
+	if err != nil {
+		t.Fatalf("repobuild: %v\n%s", err, stderr)
+	}
+	x := t.TempDir()
+	command(t, "", "tar", "-x", "-f", tarball, "-C", x)
+	sameTree(t, "the tarball", treeSums(t, x), treeSums(t, dest))
+}
+
 type buildError struct {
 	err    error
 	stderr string
