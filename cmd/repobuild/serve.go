@@ -46,7 +46,7 @@ interrupted. For production, the type=nginx output is an image that does the sam
 				return err
 			}
 			fmt.Fprint(cmd.OutOrStdout(), text)
-			srv := &http.Server{Handler: logRequests(serve.Handler(dir)), ReadHeaderTimeout: 30 * time.Second}
+			srv := &http.Server{Handler: serve.LogRequests(serve.Handler(dir), slog.Default()), ReadHeaderTimeout: 30 * time.Second}
 			ctx := cmd.Context()
 			go func() {
 				<-ctx.Done()
@@ -62,23 +62,4 @@ interrupted. For production, the type=nginx output is an image that does the sam
 	}
 	cmd.Flags().StringVar(&addr, "addr", ":8080", "address to listen on, HOST:PORT")
 	return cmd
-}
-
-// logRequests logs each request with its status.
-func logRequests(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(sw, r)
-		slog.Info(r.Method+" "+r.URL.Path, "status", sw.status, "client", r.RemoteAddr)
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
 }
