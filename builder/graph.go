@@ -156,7 +156,11 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 	if len(layers) == 0 {
 		return llb.State{}, fmt.Errorf("nothing to build")
 	}
-	return merge(layers), nil
+	clients, err := clientsLayer(fetches)
+	if err != nil {
+		return llb.State{}, err
+	}
+	return merge(append(layers, clients)), nil
 }
 
 // LockPath is where the tree keeps a target's lock: one line per package

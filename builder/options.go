@@ -15,6 +15,7 @@ type options struct {
 	images         map[string]string
 	noCache        bool
 	parallel       int
+	nginxImage     string
 }
 
 // WithBuildPlatform sets the platform package managers and indexers run on
@@ -60,4 +61,10 @@ func WithNoCache(on bool) Option {
 // WithParallel bounds how many targets resolve at once (0: all).
 func WithParallel(n int) Option {
 	return func(o *options) { o.parallel = n }
+}
+
+// WithNginxImage uses ref, as is, as the base of the nginx image output
+// instead of DefaultNginxImage through the registry mirror.
+func WithNginxImage(ref string) Option {
+	return func(o *options) { o.nginxImage = ref }
 }

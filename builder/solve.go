@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"strings"
 
 	"github.com/docker/cli/cli/config"
 	"github.com/moby/buildkit/client"
@@ -34,8 +34,9 @@ type SolveOptions struct {
 	LocalMounts map[string]fsutil.FS
 	// Observe, when set, sees every status update (Builder.Observe).
 	Observe func(*client.SolveStatus)
-	// Platforms of a multi-platform result, e.g. linux/amd64,linux/arm64.
-	Platforms []string
+	// FrontendAttrs describe the request, e.g. "platform": the platforms
+	// of a multi-platform result.
+	FrontendAttrs map[string]string
 }
 
 // Solve runs fn on the daemon behind c, with registry credentials from the
@@ -77,16 +78,13 @@ func Solve(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts So
 		// Never nil: BuildKit's client copies cache-import attributes into
 		// a clone of this map (a nil map panics with --cache-from).
 		attrs := map[string]string{}
-		if len(opts.Platforms) > 0 {
-			attrs["platform"] = strings.Join(opts.Platforms, ",")
-		}
+		maps.Copy(attrs, opts.FrontendAttrs)
 		resp, err = c.Build(ectx, client.SolveOpt{
-			FrontendAttrs: attrs,
-			Exports:       opts.Exports,
-			CacheExports:  opts.CacheExports,
-			CacheImports:  opts.CacheImports,
-			LocalMounts:   opts.LocalMounts,
-			Session:       []session.Attachable{authProvider()},
+			Exports:      opts.Exports,
+			CacheExports: opts.CacheExports,
+			CacheImports: opts.CacheImports,
+			LocalMounts:  opts.LocalMounts,
+			Session:      []session.Attachable{authProvider()},
 		}, "repobuild", fn, ch)
 		return err
 	})

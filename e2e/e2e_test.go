@@ -61,10 +61,16 @@ func setup(t *testing.T) env {
 // repobuild runs the CLI and returns its stdout, stderr and error.
 func (e env) repobuild(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
+	return e.repobuildEnv(t, nil, args...)
+}
+
+// repobuildEnv runs the CLI with further environment variables.
+func (e env) repobuildEnv(t *testing.T, extra []string, args ...string) (string, string, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, e.bin, args...)
-	cmd.Env = append(os.Environ(), "BUILDKIT_HOST="+e.addr)
+	cmd.Env = append(append(os.Environ(), "BUILDKIT_HOST="+e.addr), extra...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -7,6 +7,8 @@ source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/start.sh"
 trap '"$ROOT/scripts/stop.sh"' EXIT
 "$ROOT/scripts/base-images.sh" debian12
+# The base of the type=nginx tests: a stand-in for the official nginx image.
+REPOBUILD_DISTROS_DIR="$ROOT/testdata/distros" "$ROOT/scripts/base-images.sh" nginx-standin
 
 export BUILDKIT_HOST="unix://$STATE/buildkitd.sock"
 export REPOBUILD_REGISTRY_MIRROR=$REGISTRY_ADDR

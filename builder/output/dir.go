@@ -18,26 +18,20 @@ import (
 type Dir struct {
 	Dest string
 	tmp  string
+	lock *os.File
 }
 
 // NewDir prepares a temporary directory beside dest.
 func NewDir(dest string) (*Dir, error) {
 	dest = filepath.Clean(dest)
-	parent := filepath.Dir(dest)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("output %s: %w", dest, err)
-	}
 	if fi, err := os.Stat(dest); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("output %s exists and is not a directory", dest)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".repobuild-")
+	tmp, lock, err := newTemp(dest, true)
 	if err != nil {
 		return nil, fmt.Errorf("output %s: %w", dest, err)
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, err
-	}
-	return &Dir{Dest: dest, tmp: tmp}, nil
+	return &Dir{Dest: dest, tmp: tmp, lock: lock}, nil
 }
 
 // Path is where the build writes: the temporary directory.
@@ -56,11 +50,12 @@ func (d *Dir) Commit() error {
 	defer unlock()
 	old := d.tmp
 	d.tmp = ""
+	defer d.lock.Close()
 	if _, err := os.Lstat(d.Dest); errors.Is(err, os.ErrNotExist) {
 		if err := os.Rename(old, d.Dest); err != nil {
 			return fmt.Errorf("output %s: %w", d.Dest, err)
 		}
-		return nil
+		return syncDir(filepath.Dir(d.Dest))
 	}
 	// Swap the two trees in one step, then drop the old one.
 	if err := unix.Renameat2(unix.AT_FDCWD, old, unix.AT_FDCWD, d.Dest, unix.RENAME_EXCHANGE); err != nil {
@@ -76,7 +71,7 @@ func (d *Dir) Commit() error {
 		}
 		old = aside
 	}
-	return os.RemoveAll(old)
+	return errors.Join(syncDir(filepath.Dir(d.Dest)), os.RemoveAll(old))
 }
 
 // Abort removes the temporary directory; Dest is untouched.
@@ -84,21 +79,6 @@ func (d *Dir) Abort() {
 	if d.tmp != "" {
 		_ = os.RemoveAll(d.tmp)
 		d.tmp = ""
+		d.lock.Close()
 	}
-}
-
-// lockDir takes an exclusive lock on a directory.
-func lockDir(dir string) (func(), error) {
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("locking %s: %w", dir, err)
-	}
-	return func() {
-		_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
-		f.Close()
-	}, nil
 }

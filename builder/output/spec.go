@@ -3,10 +3,31 @@ package output
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/distribution/reference"
 	"github.com/moby/buildkit/client"
 )
+
+// Kind is the shape of the build result an output takes.
+type Kind int
+
+const (
+	// Tree is the repository tree: one filesystem for every platform.
+	Tree Kind = iota
+	// DataImage is a scratch image holding the tree, one manifest per
+	// platform, all with the same layer.
+	DataImage
+	// Nginx is an nginx image serving the tree, one manifest per platform.
+	Nginx
+)
+
+func (k Kind) String() string {
+	return [...]string{"tree", "data image", "nginx image"}[k]
+}
 
 // Destination is one place a build's tree goes.
 type Destination interface {
@@ -18,12 +39,37 @@ type Destination interface {
 	Abort()
 	// Describe says where it went, for people.
 	Describe() string
+	// Kind is the shape of the result the export takes.
+	Kind() Kind
+	// ToClient says whether BuildKit sends the export to the client
+	// (files) rather than to a registry or its own store.
+	ToClient() bool
 }
 
 // Destinations are all the outputs of one build.
 type Destinations []Destination
 
-// Parse reads one output in buildx's syntax: DIR, or type=local,dest=DIR.
+// The attributes each type takes, beside type.
+var (
+	imageAttrs = []string{"name", "push", "registry.insecure", "oci-mediatypes", "compression", "compression-level", "force-compression", "rewrite-timestamp"}
+	typeAttrs  = map[string][]string{
+		"local": {"dest"},
+		"tar":   {"dest", "compression"},
+		"oci":   {"dest", "name"},
+		"image": imageAttrs,
+		"nginx": append([]string{"dest"}, imageAttrs...),
+	}
+	types = []string{"local", "tar", "oci", "image", "nginx"}
+)
+
+// Parse reads one output in buildx's syntax: DIR, or type=TYPE,KEY=VALUE...
+//
+//	type=local,dest=DIR
+//	type=tar,dest=FILE[,compression=gzip|zstd|none]
+//	type=oci,dest=FILE[,name=REF]
+//	type=image,name=REF[,push=true][,registry.insecure=true]
+//	type=nginx,name=REF[,push=true][,registry.insecure=true]
+//	type=nginx,dest=FILE[,name=REF]
 func Parse(spec string) (Destination, error) {
 	if !strings.Contains(spec, "=") {
 		if spec == "" {
@@ -40,30 +86,176 @@ func Parse(spec string) (Destination, error) {
 		attrs[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
 	typ := attrs["type"]
+	delete(attrs, "type")
+	known, ok := typeAttrs[typ]
+	if typ == "" {
+		return nil, fmt.Errorf("output %q: no type= (%s)", spec, strings.Join(types, ", "))
+	}
+	if !ok {
+		return nil, fmt.Errorf("output %q: type %q is not supported (%s)", spec, typ, strings.Join(types, ", "))
+	}
+	for k := range attrs {
+		if !slices.Contains(known, k) {
+			return nil, fmt.Errorf("output %q: type=%s takes no %q (it takes %s)", spec, typ, k, strings.Join(known, ", "))
+		}
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("output %q: "+format, append([]any{spec}, args...)...)
+	}
+	dest := attrs["dest"]
+	if dest == "-" {
+		return nil, bad("dest=- (standard output) is not supported: name a file")
+	}
 	switch typ {
 	case "local":
-		if attrs["dest"] == "" {
-			return nil, fmt.Errorf("output %q: type=local needs dest=DIR", spec)
+		if dest == "" {
+			return nil, bad("type=local needs dest=DIR")
 		}
-		return &Local{Dest: attrs["dest"]}, nil
-	case "":
-		return nil, fmt.Errorf("output %q: no type= (local)", spec)
-	default:
-		return nil, fmt.Errorf("output %q: type %q is not supported (local)", spec, typ)
+		return &Local{Dest: dest}, nil
+	case "tar":
+		if dest == "" {
+			return nil, bad("type=tar needs dest=FILE")
+		}
+		c := attrs["compression"]
+		if c == "" {
+			c = compressionOf(dest)
+		}
+		if !slices.Contains(Compressions, c) {
+			return nil, bad("compression %q is not one of %s", c, strings.Join(Compressions, ", "))
+		}
+		return &Tar{Dest: dest, Compression: c}, nil
+	case "oci":
+		if dest == "" {
+			return nil, bad("type=oci needs dest=FILE")
+		}
+		if err := checkName(spec, attrs["name"], false); err != nil {
+			return nil, err
+		}
+		return &Archive{Dest: dest, Name: attrs["name"], kind: DataImage}, nil
 	}
+	// image, nginx
+	kind := DataImage
+	if typ == "nginx" {
+		kind = Nginx
+		if dest != "" {
+			for k := range attrs {
+				if k != "dest" && k != "name" {
+					return nil, bad("with dest=FILE, type=nginx takes only name=REF (%q is for registries)", k)
+				}
+			}
+			if err := checkName(spec, attrs["name"], false); err != nil {
+				return nil, err
+			}
+			return &Archive{Dest: dest, Name: attrs["name"], kind: Nginx}, nil
+		}
+	}
+	if err := checkName(spec, attrs["name"], true); err != nil {
+		return nil, err
+	}
+	img := &Image{Name: attrs["name"], kind: kind, Attrs: map[string]string{}}
+	for k, v := range attrs {
+		switch k {
+		case "name":
+		case "push":
+			p, err := strconv.ParseBool(v)
+			if err != nil {
+				return nil, bad("push=%q is not true or false", v)
+			}
+			img.Push = p
+		default:
+			img.Attrs[k] = v
+		}
+	}
+	return img, nil
 }
 
-// ParseAll reads every -o value.
+func checkName(spec, name string, required bool) error {
+	if name == "" {
+		if required {
+			return fmt.Errorf("output %q: needs name=REF (the image reference, e.g. registry.local:5000/repos:v1)", spec)
+		}
+		return nil
+	}
+	if _, err := reference.ParseNormalizedNamed(name); err != nil {
+		return fmt.Errorf("output %q: name %q: %w", spec, name, err)
+	}
+	return nil
+}
+
+// compressionOf guesses the compression of a tar file from its name.
+func compressionOf(dest string) string {
+	switch {
+	case strings.HasSuffix(dest, ".gz") || strings.HasSuffix(dest, ".tgz"):
+		return "gzip"
+	case strings.HasSuffix(dest, ".zst") || strings.HasSuffix(dest, ".tzst"):
+		return "zstd"
+	}
+	return "none"
+}
+
+// ParseAll reads every -o value. Two outputs cannot write the same place.
 func ParseAll(specs []string) (Destinations, error) {
 	var out Destinations
+	seen := map[string]string{}
 	for _, s := range specs {
 		d, err := Parse(s)
 		if err != nil {
 			return nil, err
 		}
+		if place := placeOf(d); place != "" {
+			if prev, ok := seen[place]; ok {
+				return nil, fmt.Errorf("outputs %q and %q write the same place", prev, s)
+			}
+			seen[place] = s
+		}
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+func placeOf(d Destination) string {
+	switch d := d.(type) {
+	case *Local:
+		return filepath.Clean(d.Dest)
+	case *Tar:
+		return filepath.Clean(d.Dest)
+	case *Archive:
+		return filepath.Clean(d.Dest)
+	}
+	return ""
+}
+
+// Solves splits the destinations into the exports of separate solves:
+// one result shape per solve, and at most one export to the client, for
+// BuildKit can hang when one solve sends two to the client. Solves with an
+// export to the client come first, so that a build whose files cannot be
+// written pushes nothing.
+func (ds Destinations) Solves() []Destinations {
+	var toClient, others []Destinations
+	for _, kind := range []Kind{Tree, DataImage, Nginx} {
+		var first Destinations
+		var rest []Destinations
+		for _, d := range ds {
+			if d.Kind() != kind {
+				continue
+			}
+			if d.ToClient() && slices.ContainsFunc(first, Destination.ToClient) {
+				rest = append(rest, Destinations{d})
+				continue
+			}
+			first = append(first, d)
+		}
+		if len(first) == 0 {
+			continue
+		}
+		if slices.ContainsFunc(first, Destination.ToClient) {
+			toClient = append(toClient, first)
+		} else {
+			others = append(others, first)
+		}
+		toClient = append(toClient, rest...)
+	}
+	return append(toClient, others...)
 }
 
 // Prepare prepares every destination; on failure none is left prepared.
@@ -96,10 +288,34 @@ func (ds Destinations) Abort() {
 	}
 }
 
+// stage holds the temporary of an export to the client between Prepare
+// and Commit.
+type stage struct {
+	tmp interface {
+		Commit() error
+		Abort()
+	}
+}
+
+// Commit makes the temporary visible in its place.
+func (s *stage) Commit() error {
+	if s.tmp == nil {
+		return errors.New("output: not prepared")
+	}
+	return s.tmp.Commit()
+}
+
+// Abort removes the temporary.
+func (s *stage) Abort() {
+	if s.tmp != nil {
+		s.tmp.Abort()
+	}
+}
+
 // Local is a directory on the client, replaced atomically.
 type Local struct {
 	Dest string
-	dir  *Dir
+	stage
 }
 
 // Prepare makes the temporary directory the export writes to.
@@ -108,24 +324,125 @@ func (l *Local) Prepare() (client.ExportEntry, error) {
 	if err != nil {
 		return client.ExportEntry{}, err
 	}
-	l.dir = d
+	l.tmp = d
 	return client.ExportEntry{Type: client.ExporterLocal, OutputDir: d.Path()}, nil
-}
-
-// Commit swaps the finished tree in.
-func (l *Local) Commit() error {
-	if l.dir == nil {
-		return errors.New("output: not prepared")
-	}
-	return l.dir.Commit()
-}
-
-// Abort removes the temporary directory.
-func (l *Local) Abort() {
-	if l.dir != nil {
-		l.dir.Abort()
-	}
 }
 
 // Describe names the directory.
 func (l *Local) Describe() string { return l.Dest }
+
+// Kind is Tree.
+func (l *Local) Kind() Kind { return Tree }
+
+// ToClient is true.
+func (l *Local) ToClient() bool { return true }
+
+// Tar is the tree as one tar file on the client, compressed as asked,
+// replaced atomically and listed in SHA256SUMS beside it.
+type Tar struct {
+	Dest        string
+	Compression string
+	stage
+	file *File
+}
+
+// Prepare makes the temporary file the export streams into.
+func (t *Tar) Prepare() (client.ExportEntry, error) {
+	f, err := NewFile(t.Dest, t.Compression)
+	if err != nil {
+		return client.ExportEntry{}, err
+	}
+	t.file, t.tmp = f, f
+	return client.ExportEntry{Type: client.ExporterTar, Output: f.Open}, nil
+}
+
+// Describe names the file and its checksum.
+func (t *Tar) Describe() string { return describeFile(t.Dest, t.file) }
+
+// Kind is Tree.
+func (t *Tar) Kind() Kind { return Tree }
+
+// ToClient is true.
+func (t *Tar) ToClient() bool { return true }
+
+// Archive is an image as an OCI image layout in a tar file on the client
+// (skopeo copy oci-archive:FILE, docker load), replaced atomically and
+// listed in SHA256SUMS beside it.
+type Archive struct {
+	Dest string
+	// Name, when set, is the reference the archive's index names.
+	Name string
+	kind Kind
+	stage
+	file *File
+}
+
+// Prepare makes the temporary file the export streams into.
+func (a *Archive) Prepare() (client.ExportEntry, error) {
+	f, err := NewFile(a.Dest, "none")
+	if err != nil {
+		return client.ExportEntry{}, err
+	}
+	a.file, a.tmp = f, f
+	attrs := map[string]string{}
+	if a.Name != "" {
+		attrs["name"] = a.Name
+	}
+	return client.ExportEntry{Type: client.ExporterOCI, Attrs: attrs, Output: f.Open}, nil
+}
+
+// Describe names the file, what it holds and its checksum.
+func (a *Archive) Describe() string { return describeFile(a.Dest+" ("+a.kind.String()+")", a.file) }
+
+// Kind is DataImage or Nginx.
+func (a *Archive) Kind() Kind { return a.kind }
+
+// ToClient is true.
+func (a *Archive) ToClient() bool { return true }
+
+func describeFile(what string, f *File) string {
+	if f == nil || f.Sum() == "" {
+		return what
+	}
+	return fmt.Sprintf("%s, sha256 %s (in %s)", what, f.Sum(), filepath.Join(filepath.Dir(f.Dest), SumsFile))
+}
+
+// Image is an image in BuildKit's image store, pushed to its registry
+// with Push. A push cannot be taken back: Commit and Abort do nothing.
+type Image struct {
+	Name string
+	Push bool
+	// Attrs are further attributes of BuildKit's image exporter:
+	// registry.insecure, oci-mediatypes, compression, ...
+	Attrs map[string]string
+	kind  Kind
+}
+
+// Prepare returns the image export.
+func (i *Image) Prepare() (client.ExportEntry, error) {
+	attrs := map[string]string{"name": i.Name, "push": strconv.FormatBool(i.Push)}
+	for k, v := range i.Attrs {
+		attrs[k] = v
+	}
+	return client.ExportEntry{Type: client.ExporterImage, Attrs: attrs}, nil
+}
+
+// Commit does nothing: the export is done.
+func (i *Image) Commit() error { return nil }
+
+// Abort does nothing: a pushed image stays.
+func (i *Image) Abort() {}
+
+// Describe names the image and whether it goes to its registry.
+func (i *Image) Describe() string {
+	if i.Push {
+		return fmt.Sprintf("%s (%s, push=true)", i.Name, i.kind)
+	}
+	return fmt.Sprintf("%s (%s, in the builder's image store: push=true pushes it)", i.Name, i.kind)
+}
+
+// Kind is DataImage or Nginx.
+func (i *Image) Kind() Kind { return i.kind }
+
+// ToClient is false.
+func (i *Image) ToClient() bool { return false }

@@ -84,9 +84,9 @@ architecture, and pushes them as one multi-platform tag. Point builds at it with
 			}
 			defer cl.Close()
 			_, err = builder.Solve(ctx, cl, baseimage.Build(native), builder.SolveOptions{
-				Progress:    progress,
-				LocalMounts: mounts,
-				Platforms:   platformsOf(native),
+				Progress:      progress,
+				LocalMounts:   mounts,
+				FrontendAttrs: map[string]string{"platform": strings.Join(platformsOf(native), ",")},
 				Exports: []client.ExportEntry{{
 					Type:  client.ExporterImage,
 					Attrs: map[string]string{"name": push, "push": "true"},

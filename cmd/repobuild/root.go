@@ -25,6 +25,7 @@ type buildFlags struct {
 	cacheTo        []string
 	cacheFrom      []string
 	metadataFile   string
+	nginxImage     string
 }
 
 func newRootCommand() *cobra.Command {
@@ -39,7 +40,11 @@ tree that hosts without network access install from.`,
   repobuild --distro debian12 --arch amd64,arm64 -f packages.yaml -o out/
 
   # base images from a registry mirror instead of Docker Hub
-  repobuild --distro debian12 --arch amd64 --registry-mirror 127.0.0.1:5000 -o out/`,
+  repobuild --distro debian12 --arch amd64 --registry-mirror 127.0.0.1:5000 -o out/
+
+  # a directory, a tarball and an nginx image serving the repositories, in one call
+  repobuild --distro debian12 --arch amd64,arm64 -o out/ \
+    -o type=tar,dest=repos.tar.zst -o type=nginx,name=registry.local/repos-nginx:v1,push=true`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -49,7 +54,9 @@ tree that hosts without network access install from.`,
 	}
 	f.common.register(cmd)
 	fl := cmd.Flags()
-	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "where the tree goes: DIR or type=local,dest=DIR (replaced whole, only when the build succeeds)")
+	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "where the tree goes (repeatable; files are replaced whole, only when the build succeeds):\n"+
+		"DIR | type=local,dest=DIR | type=tar,dest=FILE[,compression=gzip|zstd] | type=oci,dest=FILE[,name=REF] |\n"+
+		"type=image,name=REF[,push=true][,registry.insecure=true] | type=nginx,name=REF[,push=true] | type=nginx,dest=FILE")
 	fl.StringVar(&f.progress, "progress", "auto", "progress output: auto, plain, tty, quiet or rawjson")
 	fl.BoolVar(&f.emulate, "emulate", false, "run each package manager on the target architecture under QEMU instead of resolving natively")
 	fl.BoolVar(&f.noCache, "no-cache", false, "resolve and download again even when packages.yaml is unchanged (picks up new upstream versions)")
@@ -59,7 +66,8 @@ tree that hosts without network access install from.`,
 	fl.StringVar(&f.metadataFile, "metadata-file", "", "write what each target resolved (packages, sizes, bytes downloaded, the lock) as JSON to FILE")
 	fl.StringArrayVar(&f.cacheTo, "cache-to", nil, "export the build cache: type=local,dest=DIR | type=registry,ref=REF | type=gha (as buildx)")
 	fl.StringArrayVar(&f.cacheFrom, "cache-from", nil, "import a build cache: type=local,src=DIR | type=registry,ref=REF | type=gha (as buildx)")
-	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand())
+	fl.StringVar(&f.nginxImage, "nginx-image", "", "base of type=nginx outputs, used as is (default "+builder.DefaultNginxImage+" through --registry-mirror)")
+	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand(), newServeCommand())
 	return cmd
 }
 
@@ -83,6 +91,7 @@ func runBuild(cmd *cobra.Command, f *buildFlags) error {
 		builder.WithParallel(f.parallel),
 		builder.WithRegistryMirror(f.registryMirror),
 		builder.WithMirror(f.mirror),
+		builder.WithNginxImage(f.nginxImage),
 	}
 	for _, img := range f.images {
 		distro, ref, ok := strings.Cut(img, "=")
@@ -110,19 +119,11 @@ func runBuild(cmd *cobra.Command, f *buildFlags) error {
 	defer c.Close()
 
 	b := builder.New(targets, opts...)
-	exports, err := dests.Prepare()
-	if err != nil {
-		return err
-	}
-	_, err = builder.Solve(ctx, c, b.Build, builder.SolveOptions{
-		Exports: exports, Progress: f.progress, CacheExports: cacheTo, CacheImports: cacheFrom,
+	err = b.Export(ctx, c, dests, builder.SolveOptions{
+		Progress: f.progress, CacheExports: cacheTo, CacheImports: cacheFrom,
 		Observe: b.Observe,
 	})
 	if err != nil {
-		dests.Abort()
-		return err
-	}
-	if err := dests.Commit(); err != nil {
 		return err
 	}
 	printSummary(cmd, b.Reports(), dests)
@@ -191,6 +192,7 @@ func printSummary(cmd *cobra.Command, reports []builder.Report, dests output.Des
 		seen[d.Name] = true
 		fmt.Fprintf(w, "apt source for %s: deb [trusted=yes] http://HOST/%s %s main\n", d.Name, d.Path, d.Codename)
 	}
+	fmt.Fprintln(w, "hosts: curl -fsSL http://HOST/clients/install.sh | sh -s -- http://HOST (repobuild serve DIR serves a tree)")
 }
 
 func humanBytes(n int64) string {

@@ -1,0 +1,129 @@
+// Package clients writes the files target hosts need to use a built tree:
+// per distro an apt source (one-line .list and deb822 .sources) or a
+// yum/dnf .repo file, and install.sh, which points a host at the server,
+// keeping its own configuration to restore later. They are generated from
+// the distro definitions alone and carry the placeholder Host where the
+// server goes.
+package clients
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/repobuild/repobuild/distros"
+)
+
+// Dir is where the files go in the tree.
+const Dir = "clients"
+
+// Host stands for the server in the generated files: http://{{HOST}}/debian.
+// install.sh replaces "http://"+Host with the URL it is given.
+const Host = "{{HOST}}"
+
+// component is the one component of the apt repositories repobuild writes
+// (builder/manager/apt/release.sh).
+const component = "main"
+
+// Repo is one distro of the tree, with the architectures built for it.
+type Repo struct {
+	Distro distros.Distro
+	Arches []string
+}
+
+// File is one generated file, its Path relative to the tree.
+type File struct {
+	Path string
+	Mode fs.FileMode
+	Data []byte
+}
+
+//go:embed templates
+var templates embed.FS
+
+var tmpl = template.Must(template.New("").Funcs(template.FuncMap{"join": strings.Join}).
+	ParseFS(templates, "templates/*"))
+
+// formats are the files each package manager's hosts get, by template.
+var formats = map[string][]string{
+	"apt": {"list", "sources"},
+	"yum": {"repo"},
+	"dnf": {"repo"},
+}
+
+// entry is what the templates know of one distro.
+type entry struct {
+	Name, OS, Version, Codename, Manager string
+	Arches                               []string
+	// URL is where the distro's tree is, "http://{{HOST}}/debian"; for
+	// per-architecture trees $basearch stands for the architecture.
+	URL       string
+	Component string
+	// Format is the file install.sh installs: list or repo.
+	Format string
+	// Config is the content of that file.
+	Config string
+}
+
+// Files returns the files of Dir for repos, sorted by path.
+func Files(repos []Repo) ([]File, error) {
+	var entries []entry
+	var out []File
+	for _, r := range repos {
+		d := r.Distro
+		kinds, ok := formats[d.Manager]
+		if !ok {
+			return nil, fmt.Errorf("%s: no client configuration for package manager %q", d.Source, d.Manager)
+		}
+		url, err := treeURL(d)
+		if err != nil {
+			return nil, err
+		}
+		e := entry{Name: d.Name, OS: d.OS, Version: d.Version, Codename: d.Codename, Manager: d.Manager,
+			Arches: r.Arches, URL: url, Component: component, Format: kinds[0]}
+		for i, kind := range kinds {
+			data, err := execute(kind, e)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", d.Name, kind, err)
+			}
+			if i == 0 {
+				e.Config = string(data)
+			}
+			out = append(out, File{Path: Dir + "/" + d.Name + "." + kind, Mode: 0o644, Data: data})
+		}
+		entries = append(entries, e)
+	}
+	script, err := execute("install.sh", map[string]any{"Host": Host, "Distros": entries})
+	if err != nil {
+		return nil, fmt.Errorf("install.sh: %w", err)
+	}
+	out = append(out, File{Path: Dir + "/install.sh", Mode: 0o755, Data: script})
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+func execute(name string, data any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// treeURL is the distro's tree on the server. A path per architecture
+// ({{.Arch}}) becomes $basearch, which yum and dnf replace with the
+// host's: the distro's names for architectures are base architectures.
+func treeURL(d distros.Distro) (string, error) {
+	// TreePath fills {{.Arch}} with the distro's name for the arch: give
+	// it one arch named $basearch.
+	d.Arches = map[string]string{"amd64": "$basearch"}
+	p, err := d.TreePath("amd64")
+	if err != nil {
+		return "", err
+	}
+	return "http://" + Host + "/" + strings.Trim(p, "/"), nil
+}
