@@ -49,10 +49,20 @@ func Solve(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts So
 		return nil, fmt.Errorf("progress: %w", err)
 	}
 	ch := make(chan *client.SolveStatus)
+	shown := make(chan *client.SolveStatus)
+	logs := newStepLogs()
 	var resp *client.SolveResponse
 	eg, ectx := errgroup.WithContext(ctx)
 	eg.Go(func() error {
-		_, err := display.UpdateFrom(context.WithoutCancel(ectx), ch)
+		defer close(shown)
+		for st := range ch {
+			logs.add(st)
+			shown <- st
+		}
+		return nil
+	})
+	eg.Go(func() error {
+		_, err := display.UpdateFrom(context.WithoutCancel(ectx), shown)
 		return err
 	})
 	eg.Go(func() error {
@@ -66,7 +76,7 @@ func Solve(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts So
 		}, "repobuild", fn, ch)
 		return err
 	})
-	return resp, eg.Wait()
+	return resp, logs.explain(eg.Wait())
 }
 
 func authProvider() session.Attachable {

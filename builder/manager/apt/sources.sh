@@ -104,12 +104,12 @@ apt_update() {
 	log=$(mktemp)
 	status=0
 	apt-get "$@" -q -o APT::Update::Error-Mode=any update >"$log" 2>&1 || status=$?
-	cat "$log"
 	if [ "$status" -ne 0 ] || grep -q '^Err:\|^[WE]: Failed to fetch\|^[WE]: Some index files failed' "$log"; then
-		echo "repobuild: apt-get update failed for $REPOBUILD_DISTRO/${REPOBUILD_ARCH:-native}${REPOBUILD_MIRROR:+ (mirror $REPOBUILD_MIRROR)}:" >&2
-		grep '^E:\|^W:\|^Err:\|^  ' "$log" | sed 's/^/  /' >&2
+		echo "repobuild: apt-get update failed for $REPOBUILD_DISTRO/$REPOBUILD_ARCH${REPOBUILD_MIRROR:+ (mirror $REPOBUILD_MIRROR)}:" >&2
+		grep '^[EW]: ' "$log" | sort -u | sed 's/^/  /' >&2
 		rm -f "$log"
 		return 1
 	fi
+	cat "$log"
 	rm -f "$log"
 }
