@@ -178,15 +178,9 @@ func (g *Graph) tools(d distros.Distro, m manager.Manager) (llb.State, error) {
 // image returns the distro's base image for platform, through the
 // registry mirror when one is set.
 func (g *Graph) image(d distros.Distro, platform ocispecs.Platform) (llb.State, error) {
-	ref := d.Image
-	if override, ok := g.opts.images[d.Name]; ok {
-		ref = override
-	} else if g.opts.registryMirror != "" {
-		mirrored, err := MirrorRef(ref, g.opts.registryMirror)
-		if err != nil {
-			return llb.State{}, fmt.Errorf("%s: image: %w", d.Source, err)
-		}
-		ref = mirrored
+	ref, err := g.imageRef(d)
+	if err != nil {
+		return llb.State{}, err
 	}
 	return llb.Image(ref, llb.Platform(platform),
 		llb.WithCustomName(fmt.Sprintf("[%s] %s (%s)", d.Name, ref, platforms.Format(platform)))), nil

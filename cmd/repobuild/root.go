@@ -56,7 +56,7 @@ tree that hosts without network access install from.`,
 	fl.StringArrayVar(&f.images, "image", nil, "base image of one distro: DISTRO=REF (repeatable)")
 	fl.StringArrayVar(&f.cacheTo, "cache-to", nil, "export the build cache: type=local,dest=DIR | type=registry,ref=REF | type=gha (as buildx)")
 	fl.StringArrayVar(&f.cacheFrom, "cache-from", nil, "import a build cache: type=local,src=DIR | type=registry,ref=REF | type=gha (as buildx)")
-	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand())
+	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newDockerfileCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand())
 	return cmd
 }
 
