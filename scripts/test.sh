@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh"
 "$ROOT/scripts/start.sh"
 trap '"$ROOT/scripts/stop.sh"' EXIT
-"$ROOT/scripts/base-images.sh" debian12
+"$ROOT/scripts/base-images.sh" debian12 debian13
 
 export BUILDKIT_HOST="unix://$STATE/buildkitd.sock"
 export REPOBUILD_REGISTRY_MIRROR=$REGISTRY_ADDR
