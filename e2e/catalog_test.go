@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/client/llb"
 	"github.com/tonistiigi/fsutil"
 )
 
@@ -263,4 +264,63 @@ func symmetricDiff(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// TestDebianSeveralVersions asks for two versions of one package under one
+// key, as kubean's file does: the repository carries both (one apt
+// transaction would silently keep one), and a host installs either offline.
+func TestDebianSeveralVersions(t *testing.T) {
+	e := setup(t)
+	image := e.baseImage(t, "debian12")
+	// Which versions the image's own sources offer today.
+	script := `apt-get update -qq >/dev/null
+for p in tzdata libc6 openssl curl; do
+	echo "$p $(apt-cache madison "$p" | awk '{print $3}' | sort -u | tr '\n' ' ')"
+done >/result/out`
+	var name string
+	var versions []string
+	for _, line := range strings.Split(string(e.runInImage(t, image, "amd64", script, nil, "", llb.Network(llb.NetModeSandbox))), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 {
+			name, versions = f[0], f[1:3]
+			break
+		}
+	}
+	if name == "" {
+		t.Fatal("no package of tzdata, libc6, openssl or curl has two versions in the debian12 image's sources")
+	}
+	pkgs := filepath.Join(t.TempDir(), "packages.yaml")
+	yaml := "apt:\n  - " + name + "=" + versions[0] + "\n  - " + name + "=" + versions[1] + "\n"
+	if err := os.WriteFile(pkgs, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	_, stderr, err := e.repobuild(t, "--distro", "debian12", "--arch", "amd64", "-f", pkgs, "-o", out,
+		"--registry-mirror", e.mirror, "--progress", "plain")
+	if err != nil {
+		t.Fatalf("repobuild: %v\n%s", err, stderr)
+	}
+	index, err := os.ReadFile(filepath.Join(out, "debian", "dists", "bookworm", "main", "binary-amd64", "Packages"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range versions {
+		if !strings.Contains(string(index), "Package: "+name+"\n") || !strings.Contains(string(index), "\nVersion: "+v+"\n") {
+			t.Errorf("Packages does not list %s %s", name, v)
+		}
+	}
+	install := `set -eu
+rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*
+echo "deb [trusted=yes] file:/repo/debian bookworm main" >/etc/apt/sources.list.d/offline.list
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+for v in $VERSIONS; do
+	apt-get install -y --allow-downgrades "$NAME=$v"
+	dpkg-query -W -f '${Version}\n' "$NAME" >>/result/out
+done`
+	got := strings.Fields(string(e.runInImage(t, image, "amd64", install,
+		map[string]string{"NAME": name, "VERSIONS": strings.Join(versions, " ")}, out)))
+	if !slices.Equal(got, versions) {
+		t.Errorf("installed %s versions %v offline, want %v", name, got, versions)
+	}
 }

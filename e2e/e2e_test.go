@@ -116,10 +116,10 @@ dpkg-query -W -f '${Package} ${Version} ${Status}\n' $PACKAGES > /result/out
 }
 
 // runInImage runs script with /bin/sh in a clean container of image for
-// arch with the network off, with env and, when repoDir is set, repoDir
-// mounted read-only at /repo. It returns what the script wrote to
-// /result/out.
-func (e env) runInImage(t *testing.T, image, arch, script string, env map[string]string, repoDir string) []byte {
+// arch with the network off (unless more says otherwise), with env and,
+// when repoDir is set, repoDir mounted read-only at /repo. It returns what
+// the script wrote to /result/out.
+func (e env) runInImage(t *testing.T, image, arch, script string, env map[string]string, repoDir string, more ...llb.RunOption) []byte {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
@@ -147,6 +147,7 @@ func (e env) runInImage(t *testing.T, image, arch, script string, env map[string
 		locals["repo"] = repo
 		opts = append(opts, llb.AddMount("/repo", llb.Local("repo"), llb.Readonly))
 	}
+	opts = append(opts, more...)
 	var out []byte
 	build := func(ctx context.Context, gc gwclient.Client) (*gwclient.Result, error) {
 		p := ocispecs.Platform{OS: "linux", Architecture: arch}
