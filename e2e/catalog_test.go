@@ -22,10 +22,14 @@ import (
 )
 
 // TestDebian13OfflineInstall builds the example packages.yaml for debian13
-// (trixie), amd64 and arm64, and installs it offline on each.
+// (trixie), amd64 and arm64 in one call, and installs it offline on amd64.
+// (An arm64 install under QEMU took 13 minutes on a loaded 2-core machine;
+// TestDebianOfflineInstall runs one for debian12, through the same code.)
 func TestDebian13OfflineInstall(t *testing.T) {
 	e := setup(t)
-	e.buildAndInstall(t, "debian13", []string{"amd64", "arm64"}, filepath.Join(e.root, "packages.yaml"))
+	pkgs := filepath.Join(e.root, "packages.yaml")
+	out := e.build(t, "debian13", []string{"amd64", "arm64"}, pkgs)
+	e.install(t, "debian13", []string{"amd64"}, pkgs, out)
 }
 
 // mainArchive returns the URI of the debian12 image's apt source for its

@@ -45,26 +45,41 @@ func TestDebianOfflineInstall(t *testing.T) {
 	e.buildAndInstall(t, "debian12", []string{"amd64", "arm64"}, filepath.Join(e.root, "packages.yaml"))
 }
 
-// buildAndInstall builds pkgs for distro and arches in one call into a
-// fresh directory, checks its Release, and installs every package `plan`
-// lists for each architecture in a clean container of the distro's image
-// with the network off. It returns the output directory.
+// buildAndInstall builds pkgs for distro and arches in one call and
+// installs it offline on every architecture (build, install). It returns
+// the output directory.
 func (e env) buildAndInstall(t *testing.T, distro string, arches []string, pkgs string, args ...string) string {
 	t.Helper()
+	out := e.build(t, distro, arches, pkgs, args...)
+	e.install(t, distro, arches, pkgs, out)
+	return out
+}
+
+// build builds pkgs for distro and arches in one call into a fresh
+// directory, checks its Release, and returns the directory.
+func (e env) build(t *testing.T, distro string, arches []string, pkgs string, args ...string) string {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "out")
-	archList := strings.Join(arches, ",")
-	_, stderr, err := e.repobuild(t, append([]string{"--distro", distro, "--arch", archList, "-f", pkgs, "-o", out,
+	_, stderr, err := e.repobuild(t, append([]string{"--distro", distro, "--arch", strings.Join(arches, ","), "-f", pkgs, "-o", out,
 		"--registry-mirror", e.mirror, "--progress", "plain"}, args...)...)
 	if err != nil {
 		t.Fatalf("repobuild: %v\n%s", err, stderr)
 	}
 	path, codename := e.distroField(t, distro, "{{.Path}}"), e.distroField(t, distro, "{{.Codename}}")
 	checkRelease(t, filepath.Join(out, path, "dists", codename), arches)
+	return out
+}
 
+// install installs every package `plan` lists for distro on each of
+// arches, from the tree in out, in a clean container of the distro's image
+// with the network off.
+func (e env) install(t *testing.T, distro string, arches []string, pkgs, out string) {
+	t.Helper()
+	path, codename := e.distroField(t, distro, "{{.Path}}"), e.distroField(t, distro, "{{.Codename}}")
 	image := e.baseImage(t, distro)
 	sources := "deb [trusted=yes] file:/repo/" + path + " " + codename + " main"
 	t.Run("install", func(t *testing.T) {
-		for _, target := range e.plan(t, "--distro", distro, "--arch", archList, "-f", pkgs) {
+		for _, target := range e.plan(t, "--distro", distro, "--arch", strings.Join(arches, ","), "-f", pkgs) {
 			t.Run(target.Arch, func(t *testing.T) {
 				t.Parallel()
 				var names []string
@@ -80,7 +95,6 @@ func (e env) buildAndInstall(t *testing.T, distro string, arches []string, pkgs 
 			})
 		}
 	})
-	return out
 }
 
 // checkRelease checks what apt will: Release names every architecture and
