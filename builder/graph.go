@@ -2,6 +2,7 @@ package builder
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -75,13 +76,15 @@ func (g *Graph) Fetch(t plan.Target) (Fetch, error) {
 	if err != nil {
 		return Fetch{}, err
 	}
-	in := llb.Scratch().File(
-		llb.Mkfile("/fetch.sh", 0o755, m.Fetch).
-			Mkfile("/requests", 0o644, []byte(requestsFile(t))),
-		llb.WithCustomName(fmt.Sprintf("[%s] requests", t)))
+	files, err := g.stepFiles(t.Distro, m, t.Arch, "fetch.sh", m.Fetch)
+	if err != nil {
+		return Fetch{}, err
+	}
+	files = append(files, stepFile{name: "requests", mode: 0o644, data: []byte(requestsFile(t))})
+	in := mkfiles(files, fmt.Sprintf("[%s] requests", t))
 	run := image.Run(
 		llb.Args([]string{"/bin/sh", inDir + "/fetch.sh"}),
-		g.env(t.Distro, t.NativeArch, tree),
+		runEnv(g.stepEnv(t.Distro, t.Arch, t.NativeArch, tree)),
 		llb.AddMount(inDir, in, llb.Readonly),
 		llb.AddMount(cacheDir, llb.Scratch(), llb.AsPersistentCacheDir(cacheID(t.Distro, t.NativeArch), llb.CacheMountLocked)),
 		g.cacheOpt(),
@@ -116,11 +119,10 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 			if err != nil {
 				return llb.State{}, err
 			}
-			in := llb.Scratch().File(llb.Mkfile("/index.sh", 0o755, m.Index),
-				llb.WithCustomName(fmt.Sprintf("[%s] index script", f.Target)))
+			in := mkfiles([]stepFile{{name: "index.sh", mode: 0o755, data: m.Index}}, fmt.Sprintf("[%s] index script", f.Target))
 			index := tools.Run(
 				llb.Args([]string{"/bin/sh", inDir + "/index.sh"}),
-				g.env(d, f.Target.NativeArch, tree),
+				runEnv(g.stepEnv(d, f.Target.Arch, f.Target.NativeArch, tree)),
 				llb.AddMount(inDir, in, llb.Readonly),
 				llb.AddMount(treeDir, f.Tree, llb.Readonly),
 				llb.Network(llb.NetModeNone),
@@ -140,12 +142,10 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 			continue
 		}
 		tree, _ := d.TreePath(group[0].Target.Arch)
-		in := llb.Scratch().File(llb.Mkfile("/release.sh", 0o755, m.Release),
-			llb.WithCustomName(fmt.Sprintf("[%s] release script", d.Name)))
+		in := mkfiles([]stepFile{{name: "release.sh", mode: 0o755, data: m.Release}}, fmt.Sprintf("[%s] release script", d.Name))
 		release := tools.Run(
 			llb.Args([]string{"/bin/sh", inDir + "/release.sh"}),
-			g.env(d, "", tree),
-			llb.AddEnv("REPOBUILD_ARCHES", strings.Join(nativeArches, " ")),
+			runEnv(g.releaseEnv(d, tree, nativeArches)),
 			llb.AddMount(inDir, in, llb.Readonly),
 			llb.AddMount(treeDir, merge(indexStates), llb.Readonly),
 			llb.Network(llb.NetModeNone),
@@ -180,13 +180,19 @@ func (g *Graph) Tools(d distros.Distro) (llb.State, error) {
 	if err != nil {
 		return llb.State{}, err
 	}
-	in := llb.Scratch().File(llb.Mkfile("/tools.sh", 0o755, m.Tools),
-		llb.WithCustomName(fmt.Sprintf("[%s] tools script", d.Name)))
+	arch := g.opts.buildPlatform.Architecture
+	native, err := d.Arch(arch)
+	if err != nil {
+		return llb.State{}, fmt.Errorf("%s: the index tools run on the builder's architecture: %w", d.Source, err)
+	}
+	files, err := g.stepFiles(d, m, arch, "tools.sh", m.Tools)
+	if err != nil {
+		return llb.State{}, err
+	}
 	return image.Run(
 		llb.Args([]string{"/bin/sh", inDir + "/tools.sh"}),
-		g.env(d, "", ""),
-		llb.AddEnv("REPOBUILD_TOOLS", strings.Join(d.Tools, " ")),
-		llb.AddMount(inDir, in, llb.Readonly),
+		runEnv(g.toolsEnv(d, arch, native)),
+		llb.AddMount(inDir, mkfiles(files, fmt.Sprintf("[%s] tools script", d.Name)), llb.Readonly),
 		llb.WithCustomName(fmt.Sprintf("[%s] install %s", d.Name, strings.Join(d.Tools, " "))),
 	).Root(), nil
 }
@@ -194,37 +200,90 @@ func (g *Graph) Tools(d distros.Distro) (llb.State, error) {
 // image returns the distro's base image for platform, through the
 // registry mirror when one is set.
 func (g *Graph) image(d distros.Distro, platform ocispecs.Platform) (llb.State, error) {
-	ref := d.Image
-	if override, ok := g.opts.images[d.Name]; ok {
-		ref = override
-	} else if g.opts.registryMirror != "" {
-		mirrored, err := MirrorRef(ref, g.opts.registryMirror)
-		if err != nil {
-			return llb.State{}, fmt.Errorf("%s: image: %w", d.Source, err)
-		}
-		ref = mirrored
+	ref, err := g.imageRef(d)
+	if err != nil {
+		return llb.State{}, err
 	}
 	return llb.Image(ref, llb.Platform(platform),
 		llb.WithCustomName(fmt.Sprintf("[%s] %s (%s)", d.Name, ref, platforms.Format(platform)))), nil
 }
 
-func (g *Graph) env(d distros.Distro, nativeArch, tree string) llb.RunOption {
-	return runOptions{
-		llb.AddEnv("PATH", defaultPath),
-		llb.AddEnv("REPOBUILD_DISTRO", d.Name),
-		llb.AddEnv("REPOBUILD_ARCH", nativeArch),
-		llb.AddEnv("REPOBUILD_TREE", tree),
-		llb.AddEnv("REPOBUILD_CODENAME", d.Codename),
-		llb.AddEnv("REPOBUILD_VERSION", d.Version),
-		llb.AddEnv("REPOBUILD_MIRROR", g.mirror(d)),
+// stepFile is one file of a step's /repobuild/in.
+type stepFile struct {
+	name string
+	mode os.FileMode
+	data []byte
+}
+
+// stepFiles returns the files of the /repobuild/in of a step that talks to
+// the distro's mirror for the platform architecture arch: its script, the
+// manager's sources.sh and the distro's own sources (builder/manager).
+func (g *Graph) stepFiles(d distros.Distro, m manager.Manager, arch, script string, body []byte) ([]stepFile, error) {
+	files := []stepFile{{name: script, mode: 0o755, data: body}}
+	if m.Sources != nil {
+		files = append(files, stepFile{name: "sources.sh", mode: 0o644, data: m.Sources})
+	}
+	sources, err := d.SourcesFor(arch, g.opts.mirror)
+	if err != nil {
+		return nil, err
+	}
+	if len(sources) > 0 {
+		files = append(files, stepFile{name: "sources.list", mode: 0o644, data: []byte(strings.Join(sources, "\n") + "\n")})
+	}
+	return files, nil
+}
+
+// mkfiles returns a state holding files at its root.
+func mkfiles(files []stepFile, name string) llb.State {
+	var fa *llb.FileAction
+	for _, f := range files {
+		if fa == nil {
+			fa = llb.Mkfile("/"+f.name, f.mode, f.data)
+		} else {
+			fa = fa.Mkfile("/"+f.name, f.mode, f.data)
+		}
+	}
+	return llb.Scratch().File(fa, llb.WithCustomName(name))
+}
+
+// envVar is one variable of a step's environment.
+type envVar struct{ key, value string }
+
+// stepEnv returns the environment of a step's script for the platform
+// architecture arch (builder/manager/README.md), in a fixed order.
+func (g *Graph) stepEnv(d distros.Distro, arch, nativeArch, tree string) []envVar {
+	checkValidUntil := "true"
+	if !d.ChecksValidUntil() {
+		checkValidUntil = "false"
+	}
+	return []envVar{
+		{"PATH", defaultPath},
+		{"REPOBUILD_DISTRO", d.Name},
+		{"REPOBUILD_ARCH", nativeArch},
+		{"REPOBUILD_TREE", tree},
+		{"REPOBUILD_CODENAME", d.Codename},
+		{"REPOBUILD_VERSION", d.Version},
+		{"REPOBUILD_MIRROR", d.MirrorFor(arch, g.opts.mirror)},
+		{"REPOBUILD_CHECK_VALID_UNTIL", checkValidUntil},
 	}
 }
 
-func (g *Graph) mirror(d distros.Distro) string {
-	if g.opts.mirror != "" {
-		return g.opts.mirror
+// toolsEnv is the environment of the tools step.
+func (g *Graph) toolsEnv(d distros.Distro, arch, nativeArch string) []envVar {
+	return append(g.stepEnv(d, arch, nativeArch, ""), envVar{"REPOBUILD_TOOLS", strings.Join(d.Tools, " ")})
+}
+
+// releaseEnv is the environment of the release step.
+func (g *Graph) releaseEnv(d distros.Distro, tree string, nativeArches []string) []envVar {
+	return append(g.stepEnv(d, "", "", tree), envVar{"REPOBUILD_ARCHES", strings.Join(nativeArches, " ")})
+}
+
+func runEnv(vars []envVar) llb.RunOption {
+	opts := make(runOptions, len(vars))
+	for i, v := range vars {
+		opts[i] = llb.AddEnv(v.key, v.value)
 	}
-	return d.Mirror
+	return opts
 }
 
 func (g *Graph) cacheOpt() llb.RunOption {

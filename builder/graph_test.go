@@ -8,6 +8,7 @@ import (
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
+	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/repobuild/repobuild/distros"
@@ -283,4 +284,140 @@ func TestMirrorRef(t *testing.T) {
 			t.Errorf("MirrorRef(%q, %q) = %q, %v; want %q", tt.ref, tt.mirror, got, err, tt.want)
 		}
 	}
+}
+
+// inFiles returns the files of the /repobuild/in mount of every exec op in
+// st that runs script.
+func inFiles(t *testing.T, st llb.State, scriptName string) []map[string]string {
+	t.Helper()
+	def, err := st.Marshal(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byDigest := map[string]*pb.Op{}
+	var execs []*pb.Op
+	for _, dt := range def.Def {
+		var op pb.Op
+		if err := op.UnmarshalVT(dt); err != nil {
+			t.Fatal(err)
+		}
+		byDigest[string(digest.FromBytes(dt))] = &op
+		if script(&op) == scriptName {
+			execs = append(execs, &op)
+		}
+	}
+	var out []map[string]string
+	for _, op := range execs {
+		files := map[string]string{}
+		for _, m := range op.GetExec().GetMounts() {
+			if m.GetDest() != "/repobuild/in" {
+				continue
+			}
+			src := byDigest[op.GetInputs()[m.GetInput()].GetDigest()]
+			for _, a := range src.GetFile().GetActions() {
+				if mk := a.GetMkfile(); mk != nil {
+					files[strings.TrimPrefix(mk.GetPath(), "/")] = string(mk.GetData())
+				}
+			}
+		}
+		out = append(out, files)
+	}
+	if len(out) == 0 {
+		t.Fatalf("no exec op runs %s", scriptName)
+	}
+	return out
+}
+
+func target(t *testing.T, distro, arch string) plan.Target {
+	t.Helper()
+	cat, err := distros.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := cat.Get(distro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	native, _ := d.Arch(arch)
+	return plan.Target{Distro: d, Arch: arch, NativeArch: native, Requests: []packages.Request{{Spec: "curl", Name: "curl"}}}
+}
+
+// TestMirrorAndSources checks what the fetch and tools steps are told about
+// the distro's mirror: the per-arch archive (Ubuntu's ports), the archive
+// of archived releases, --mirror, and Valid-Until.
+func TestMirrorAndSources(t *testing.T) {
+	amd64 := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	tests := []struct {
+		name, distro, arch string
+		opts               []Option
+		wantMirror         string
+		wantSources        string // a line of sources.list; "" for none
+		wantToolsSources   string
+		wantValidUntil     string
+	}{
+		{name: "image's own sources", distro: "debian12", arch: "arm64", wantValidUntil: "true"},
+		{name: "--mirror", distro: "debian12", arch: "arm64", opts: []Option{WithMirror("http://127.0.0.1:8080/debian")},
+			wantMirror: "http://127.0.0.1:8080/debian", wantValidUntil: "true"},
+		{name: "ubuntu arm64 from ports", distro: "ubuntu2204", arch: "arm64",
+			wantMirror:       "http://ports.ubuntu.com/ubuntu-ports",
+			wantSources:      "deb [signed-by=/usr/share/keyrings/ubuntu-archive-keyring.gpg] http://ports.ubuntu.com/ubuntu-ports jammy main restricted universe multiverse",
+			wantToolsSources: "deb [signed-by=/usr/share/keyrings/ubuntu-archive-keyring.gpg] http://archive.ubuntu.com/ubuntu jammy main restricted universe multiverse",
+			wantValidUntil:   "true"},
+		{name: "ubuntu with --mirror", distro: "ubuntu2404", arch: "arm64", opts: []Option{WithMirror("http://127.0.0.1:8080/ubuntu")},
+			wantMirror:       "http://127.0.0.1:8080/ubuntu",
+			wantSources:      "deb [signed-by=/usr/share/keyrings/ubuntu-archive-keyring.gpg] http://127.0.0.1:8080/ubuntu noble-security main restricted universe multiverse",
+			wantToolsSources: "deb [signed-by=/usr/share/keyrings/ubuntu-archive-keyring.gpg] http://127.0.0.1:8080/ubuntu noble-security main restricted universe multiverse",
+			wantValidUntil:   "true"},
+		{name: "archived", distro: "debian10", arch: "amd64",
+			wantMirror:       "http://archive.debian.org/debian",
+			wantSources:      "deb http://archive.debian.org/debian-security buster/updates main",
+			wantToolsSources: "deb http://archive.debian.org/debian buster main",
+			wantValidUntil:   "false"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := NewGraph(append([]Option{WithBuildPlatform(amd64)}, tt.opts...)...)
+			f, err := g.Fetch(target(t, tt.distro, tt.arch))
+			if err != nil {
+				t.Fatal(err)
+			}
+			repo, err := g.Repository([]Fetch{f})
+			if err != nil {
+				t.Fatal(err)
+			}
+			execs, _ := ops(t, repo)
+			for _, step := range []struct{ script, sources string }{{"fetch.sh", tt.wantSources}, {"tools.sh", tt.wantToolsSources}} {
+				op := byScript(t, execs, step.script)[0]
+				e := env(op)
+				wantMirror := tt.wantMirror
+				if step.script == "tools.sh" && tt.distro == "ubuntu2204" {
+					wantMirror = "http://archive.ubuntu.com/ubuntu" // the tools run on amd64
+				}
+				if e["REPOBUILD_MIRROR"] != wantMirror || e["REPOBUILD_CHECK_VALID_UNTIL"] != tt.wantValidUntil {
+					t.Errorf("%s: REPOBUILD_MIRROR=%q REPOBUILD_CHECK_VALID_UNTIL=%q, want %q and %q", step.script,
+						e["REPOBUILD_MIRROR"], e["REPOBUILD_CHECK_VALID_UNTIL"], wantMirror, tt.wantValidUntil)
+				}
+				files := inFiles(t, repo, step.script)[0]
+				if !strings.HasPrefix(files["sources.sh"], "# repobuild apt sources") {
+					t.Errorf("%s: no sources.sh in /repobuild/in (files: %v)", step.script, keysOf(files))
+				}
+				list, has := files["sources.list"]
+				switch {
+				case step.sources == "" && has:
+					t.Errorf("%s: sources.list %q, want the image's own sources", step.script, list)
+				case step.sources != "" && !slices.Contains(strings.Split(list, "\n"), step.sources):
+					t.Errorf("%s: sources.list\n%s\nwant a line %q", step.script, list, step.sources)
+				}
+			}
+		})
+	}
+}
+
+func keysOf(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

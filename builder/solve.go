@@ -55,20 +55,21 @@ func Solve(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts So
 		return nil, fmt.Errorf("progress: %w", err)
 	}
 	ch := make(chan *client.SolveStatus)
-	shown := ch
+	shown := make(chan *client.SolveStatus)
+	logs := newStepLogs()
 	var resp *client.SolveResponse
 	eg, ectx := errgroup.WithContext(ctx)
-	if opts.Observe != nil {
-		shown = make(chan *client.SolveStatus)
-		eg.Go(func() error {
-			defer close(shown)
-			for s := range ch {
-				opts.Observe(s)
-				shown <- s
+	eg.Go(func() error {
+		defer close(shown)
+		for st := range ch {
+			logs.add(st)
+			if opts.Observe != nil {
+				opts.Observe(st)
 			}
-			return nil
-		})
-	}
+			shown <- st
+		}
+		return nil
+	})
 	eg.Go(func() error {
 		_, err := display.UpdateFrom(context.WithoutCancel(ectx), shown)
 		return err
@@ -88,7 +89,7 @@ func Solve(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts So
 		}, "repobuild", fn, ch)
 		return err
 	})
-	return resp, eg.Wait()
+	return resp, logs.explain(eg.Wait())
 }
 
 func authProvider() session.Attachable {

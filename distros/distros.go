@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -59,9 +60,25 @@ type Distro struct {
 	Path string `yaml:"path"`
 	// Aliases are further packages.yaml keys that select this distro.
 	Aliases []string `yaml:"aliases,omitempty"`
-	// Mirror, when set, replaces the package mirror the image's own
-	// sources point at (archived releases whose images name dead mirrors).
+	// Mirror is the distro's package mirror, for every architecture: the
+	// {{.Mirror}} of Sources, and where `repobuild base` bootstraps from.
+	// Without Sources, a Mirror replaces the main archive the image's own
+	// sources name. Empty: the image's sources as they are.
 	Mirror string `yaml:"mirror,omitempty"`
+	// Mirrors are per-architecture mirrors that override Mirror (Ubuntu
+	// serves amd64 and arm64 from different archives).
+	Mirrors map[string]string `yaml:"mirrors,omitempty"`
+	// Sources, when set, replace the image's package sources, one entry a
+	// line in the manager's own format (apt: "deb [OPTIONS] URI SUITE
+	// COMPONENT..."). They are templates over {{.Mirror}} (the target
+	// architecture's mirror: --mirror, else Mirrors, else Mirror),
+	// {{.Codename}}, {{.Version}} and {{.Arch}}. For archived releases and
+	// for distros whose archive differs per architecture.
+	Sources []string `yaml:"sources,omitempty"`
+	// CheckValidUntil false lets the package manager accept signed indexes
+	// past their expiry date, as archived releases need (apt:
+	// Acquire::Check-Valid-Until=false). Signatures are still checked.
+	CheckValidUntil *bool `yaml:"check-valid-until,omitempty"`
 	// Bootstrap says how `repobuild base` builds the base image from the
 	// distro's package mirror when the official image cannot be pulled.
 	Bootstrap *Bootstrap `yaml:"bootstrap,omitempty"`
@@ -151,17 +168,25 @@ func (d Distro) validate() error {
 			errs = append(errs, fmt.Errorf("arches: %s has no distro name", a))
 		}
 	}
+	errs = append(errs, d.validateSources()...)
 	return errors.Join(errs...)
 }
 
 // Catalog is a set of distro definitions by name.
 type Catalog struct {
 	byName map[string]Distro
+	// otherKeys are keys of distributions the catalog may not build that
+	// packages files name (keys/other-distros.yaml).
+	otherKeys []string
 }
 
 // Default returns the catalog embedded in repobuild.
 func Default() (*Catalog, error) {
-	c := &Catalog{byName: map[string]Distro{}}
+	other, err := loadOtherKeys()
+	if err != nil {
+		return nil, err
+	}
+	c := &Catalog{byName: map[string]Distro{}, otherKeys: other}
 	if err := c.addFS(embedded, "."); err != nil {
 		return nil, err
 	}
@@ -231,14 +256,41 @@ func (c *Catalog) Get(name string) (Distro, error) {
 	return d, nil
 }
 
-// Names returns the names of all distros, sorted.
+// Names returns the names of all distros, sorted by OS and then by
+// version: debian9 before debian10.
 func (c *Catalog) Names() []string {
 	names := make([]string, 0, len(c.byName))
 	for n := range c.byName {
 		names = append(names, n)
 	}
-	sort.Strings(names)
+	sort.Slice(names, func(i, j int) bool { return nameLess(names[i], names[j]) })
 	return names
+}
+
+// nameLess orders distro names by their letters, then by the number that
+// follows.
+func nameLess(a, b string) bool {
+	split := func(s string) (string, int, string) {
+		i := strings.IndexAny(s, "0123456789")
+		if i < 0 {
+			return s, -1, ""
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		n, _ := strconv.Atoi(s[i:j])
+		return s[:i], n, s[j:]
+	}
+	pa, na, ra := split(a)
+	pb, nb, rb := split(b)
+	if pa != pb {
+		return pa < pb
+	}
+	if na != nb {
+		return na < nb
+	}
+	return ra < rb
 }
 
 // All returns every distro, sorted by name.
@@ -251,10 +303,12 @@ func (c *Catalog) All() []Distro {
 }
 
 // KnownKeys returns every packages.yaml key some distro in the catalog
-// applies, sorted.
+// applies, and the keys of other distributions that packages files name
+// (keys/other-distros.yaml), sorted.
 func (c *Catalog) KnownKeys() []string {
 	keys := []string{CommonKey}
 	keys = append(keys, Managers...)
+	keys = append(keys, c.otherKeys...)
 	for _, d := range c.byName {
 		keys = append(keys, d.Keys()...)
 	}

@@ -30,8 +30,8 @@ func twoPackageFiles(t *testing.T, e env, dir string) (string, string) {
 	return a, b
 }
 
-// build runs one debian12/amd64 build of pkgs into the outputs.
-func (e env) build(t *testing.T, pkgs string, outputs ...string) {
+// buildInto runs one debian12/amd64 build of pkgs into the outputs.
+func (e env) buildInto(t *testing.T, pkgs string, outputs ...string) {
 	t.Helper()
 	args := []string{"--distro", "debian12", "--arch", "amd64", "-f", pkgs, "--registry-mirror", e.mirror, "--progress", "quiet"}
 	for _, o := range outputs {
@@ -72,13 +72,13 @@ func TestInterruptedExport(t *testing.T) {
 	dir := t.TempDir()
 	a, b := twoPackageFiles(t, e, dir)
 	refB := filepath.Join(dir, "ref-b")
-	e.build(t, b, refB) // B is in the cache: the next builds of B are mostly export
+	e.buildInto(t, b, refB) // B is in the cache: the next builds of B are mostly export
 	wantB := treeSums(t, refB)
 
 	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dest := filepath.Join(t.TempDir(), "out")
-			e.build(t, a, dest)
+			e.buildInto(t, a, dest)
 			before := treeSums(t, dest)
 			caught := false
 			for attempt := 1; attempt <= 5 && !caught; attempt++ {
@@ -99,7 +99,7 @@ func TestInterruptedExport(t *testing.T) {
 					case err := <-done:
 						// Finished before we caught it writing: put A back and retry.
 						t.Logf("attempt %d: the build ended (%v) before it was caught mid-export", attempt, err)
-						e.build(t, a, dest)
+						e.buildInto(t, a, dest)
 						break poll
 					default:
 					}
@@ -139,7 +139,7 @@ func TestInterruptedExport(t *testing.T) {
 					t.Logf("the killed build had written all %d files but not committed", n)
 				}
 				// The next build finishes, and removes what the killed one left.
-				e.build(t, b, dest)
+				e.buildInto(t, b, dest)
 				sameTree(t, "the destination after the next build", treeSums(t, dest), wantB)
 				if left := temporaries(t, dest); len(left) != 0 {
 					t.Errorf("the next build did not clear %v", left)
@@ -157,8 +157,8 @@ func TestRacingExports(t *testing.T) {
 	dir := t.TempDir()
 	a, b := twoPackageFiles(t, e, dir)
 	refA, refB := filepath.Join(dir, "ref-a"), filepath.Join(dir, "ref-b")
-	e.build(t, a, refA)
-	e.build(t, b, refB)
+	e.buildInto(t, a, refA)
+	e.buildInto(t, b, refB)
 	wantA, wantB := treeSums(t, refA), treeSums(t, refB)
 	if len(wantA) == len(wantB) {
 		t.Fatal("the two builds make trees of the same size: the test cannot tell them apart")
@@ -218,7 +218,7 @@ func TestFailedPushLeavesFiles(t *testing.T) {
 	dir := t.TempDir()
 	a, b := twoPackageFiles(t, e, dir)
 	dest, tarball := filepath.Join(dir, "out"), filepath.Join(dir, "repos.tar.gz")
-	e.build(t, a, dest, "type=tar,dest="+tarball)
+	e.buildInto(t, a, dest, "type=tar,dest="+tarball)
 	before := snapshot(t, dir)
 	_, stderr, err := e.repobuild(t, "--distro", "debian12", "--arch", "amd64", "-f", b, "--registry-mirror", e.mirror,
 		"--progress", "quiet", "-o", dest, "-o", "type=tar,dest="+tarball, "-o", "type=image,name=127.0.0.1:1/nowhere/repos:v1,push=true")

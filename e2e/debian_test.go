@@ -15,14 +15,21 @@ import (
 	"github.com/repobuild/repobuild/builder"
 )
 
-// baseImage is the distro's base image as the tests' registry serves it.
-func (e env) baseImage(t *testing.T, distro string) string {
+// distroField is a field of the distro's definition, as `repobuild
+// distros --format` prints it.
+func (e env) distroField(t *testing.T, distro, format string) string {
 	t.Helper()
-	stdout, stderr, err := e.repobuild(t, "distros", "--distro", distro, "--format", "{{.Image}}")
+	stdout, stderr, err := e.repobuild(t, "distros", "--distro", distro, "--format", format)
 	if err != nil {
 		t.Fatalf("repobuild distros: %v\n%s", err, stderr)
 	}
-	ref, err := builder.MirrorRef(strings.TrimSpace(stdout), e.mirror)
+	return strings.TrimSpace(stdout)
+}
+
+// baseImage is the distro's base image as the tests' registry serves it.
+func (e env) baseImage(t *testing.T, distro string) string {
+	t.Helper()
+	ref, err := builder.MirrorRef(e.distroField(t, distro, "{{.Image}}"), e.mirror)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,32 +42,59 @@ func (e env) baseImage(t *testing.T, distro string) string {
 // network off.
 func TestDebianOfflineInstall(t *testing.T) {
 	e := setup(t)
+	e.buildAndInstall(t, "debian12", []string{"amd64", "arm64"}, filepath.Join(e.root, "packages.yaml"))
+}
+
+// buildAndInstall builds pkgs for distro and arches in one call and
+// installs it offline on every architecture (build, install). It returns
+// the output directory.
+func (e env) buildAndInstall(t *testing.T, distro string, arches []string, pkgs string, args ...string) string {
+	t.Helper()
+	out := e.build(t, distro, arches, pkgs, args...)
+	e.install(t, distro, arches, pkgs, out)
+	return out
+}
+
+// build builds pkgs for distro and arches in one call into a fresh
+// directory, checks its Release, and returns the directory.
+func (e env) build(t *testing.T, distro string, arches []string, pkgs string, args ...string) string {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "out")
-	pkgs := filepath.Join(e.root, "packages.yaml")
-	_, stderr, err := e.repobuild(t, "--distro", "debian12", "--arch", "amd64,arm64", "-f", pkgs, "-o", out,
-		"--registry-mirror", e.mirror, "--progress", "plain")
+	_, stderr, err := e.repobuild(t, append([]string{"--distro", distro, "--arch", strings.Join(arches, ","), "-f", pkgs, "-o", out,
+		"--registry-mirror", e.mirror, "--progress", "plain"}, args...)...)
 	if err != nil {
 		t.Fatalf("repobuild: %v\n%s", err, stderr)
 	}
+	path, codename := e.distroField(t, distro, "{{.Path}}"), e.distroField(t, distro, "{{.Codename}}")
+	checkRelease(t, filepath.Join(out, path, "dists", codename), arches)
+	return out
+}
 
-	checkRelease(t, filepath.Join(out, "debian", "dists", "bookworm"), []string{"amd64", "arm64"})
-
-	image := e.baseImage(t, "debian12")
-	for _, target := range e.plan(t, "--distro", "debian12", "--arch", "amd64,arm64", "-f", pkgs) {
-		t.Run(target.Arch, func(t *testing.T) {
-			t.Parallel()
-			var names []string
-			for _, p := range target.Packages {
-				names = append(names, p.Spec)
-			}
-			status := e.installCheck(t, image, target.Arch, out, "deb [trusted=yes] file:/repo/debian bookworm main", names)
-			for _, n := range names {
-				if !strings.HasSuffix(status[n], "install ok installed") {
-					t.Errorf("%s on %s: %q, want installed", n, target.Arch, status[n])
+// install installs every package `plan` lists for distro on each of
+// arches, from the tree in out, in a clean container of the distro's image
+// with the network off.
+func (e env) install(t *testing.T, distro string, arches []string, pkgs, out string) {
+	t.Helper()
+	path, codename := e.distroField(t, distro, "{{.Path}}"), e.distroField(t, distro, "{{.Codename}}")
+	image := e.baseImage(t, distro)
+	sources := "deb [trusted=yes] file:/repo/" + path + " " + codename + " main"
+	t.Run("install", func(t *testing.T) {
+		for _, target := range e.plan(t, "--distro", distro, "--arch", strings.Join(arches, ","), "-f", pkgs) {
+			t.Run(target.Arch, func(t *testing.T) {
+				t.Parallel()
+				var names []string
+				for _, p := range target.Packages {
+					names = append(names, p.Spec)
 				}
-			}
-		})
-	}
+				status := e.installCheck(t, image, target.Arch, out, sources, names)
+				for _, n := range names {
+					if !strings.HasSuffix(status[n], "install ok installed") {
+						t.Errorf("%s on %s: %q, want installed", n, target.Arch, status[n])
+					}
+				}
+			})
+		}
+	})
 }
 
 // checkRelease checks what apt will: Release names every architecture and

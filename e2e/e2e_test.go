@@ -88,7 +88,7 @@ type planned struct {
 // plan returns what `repobuild plan` says each target resolves.
 func (e env) plan(t *testing.T, args ...string) []planned {
 	t.Helper()
-	stdout, stderr, err := e.repobuild(t, append([]string{"plan", "--format", "json"}, args...)...)
+	stdout, stderr, err := e.repobuild(t, append([]string{"plan", "-o", "json"}, args...)...)
 	if err != nil {
 		t.Fatalf("repobuild plan: %v\n%s", err, stderr)
 	}
@@ -104,6 +104,29 @@ func (e env) plan(t *testing.T, args ...string) []planned {
 // update and installs pkgs. It returns `dpkg-query -W` of pkgs.
 func (e env) installCheck(t *testing.T, image, arch, dir, sourcesLine string, pkgs []string) map[string]string {
 	t.Helper()
+	script := `set -eu
+rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*
+echo "$SOURCES" > /etc/apt/sources.list.d/offline.list
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y $PACKAGES
+dpkg-query -W -f '${Package} ${Version} ${Status}\n' $PACKAGES > /result/out
+`
+	installed := e.runInImage(t, image, arch, script, map[string]string{"SOURCES": sourcesLine, "PACKAGES": strings.Join(pkgs, " ")}, dir)
+	status := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(installed)), "\n") {
+		name, rest, _ := strings.Cut(line, " ")
+		status[name] = rest
+	}
+	return status
+}
+
+// runInImage runs script with /bin/sh in a clean container of image for
+// arch with the network off (unless more says otherwise), with env and,
+// when repoDir is set, repoDir mounted read-only at /repo. It returns what
+// the script wrote to /result/out.
+func (e env) runInImage(t *testing.T, image, arch, script string, env map[string]string, repoDir string, more ...llb.RunOption) []byte {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	c, err := client.New(ctx, e.addr)
@@ -111,31 +134,30 @@ func (e env) installCheck(t *testing.T, image, arch, dir, sourcesLine string, pk
 		t.Fatal(err)
 	}
 	defer c.Close()
-	script := `set -eu
-rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*
-echo "$SOURCES" > /etc/apt/sources.list.d/offline.list
-export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y $PACKAGES
-dpkg-query -W -f '${Package} ${Version} ${Status}\n' $PACKAGES > /result/installed
-`
-	repo, err := fsutil.NewFS(dir)
-	if err != nil {
-		t.Fatal(err)
+	locals := map[string]fsutil.FS{}
+	opts := []llb.RunOption{
+		llb.Args([]string{"/bin/sh", "-c", script}),
+		llb.AddEnv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+		llb.Network(llb.NetModeNone),
+		llb.IgnoreCache,
+		llb.WithCustomName("check on " + arch),
 	}
-	var installed []byte
+	for k, v := range env {
+		opts = append(opts, llb.AddEnv(k, v))
+	}
+	if repoDir != "" {
+		repo, err := fsutil.NewFS(repoDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		locals["repo"] = repo
+		opts = append(opts, llb.AddMount("/repo", llb.Local("repo"), llb.Readonly))
+	}
+	opts = append(opts, more...)
+	var out []byte
 	build := func(ctx context.Context, gc gwclient.Client) (*gwclient.Result, error) {
 		p := ocispecs.Platform{OS: "linux", Architecture: arch}
-		st := llb.Image(image, llb.Platform(p)).Run(
-			llb.Args([]string{"/bin/sh", "-c", script}),
-			llb.AddEnv("SOURCES", sourcesLine),
-			llb.AddEnv("PACKAGES", strings.Join(pkgs, " ")),
-			llb.AddEnv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-			llb.AddMount("/repo", llb.Local("repo"), llb.Readonly),
-			llb.Network(llb.NetModeNone),
-			llb.IgnoreCache,
-			llb.WithCustomName("offline install on "+arch),
-		).AddMount("/result", llb.Scratch())
+		st := llb.Image(image, llb.Platform(p)).Run(opts...).AddMount("/result", llb.Scratch())
 		def, err := st.Marshal(ctx, llb.Platform(p))
 		if err != nil {
 			return nil, err
@@ -148,23 +170,18 @@ dpkg-query -W -f '${Package} ${Version} ${Status}\n' $PACKAGES > /result/install
 		if err != nil {
 			return nil, err
 		}
-		installed, err = ref.ReadFile(ctx, gwclient.ReadRequest{Filename: "/installed"})
+		out, err = ref.ReadFile(ctx, gwclient.ReadRequest{Filename: "/out"})
 		return gwclient.NewResult(), err
 	}
 	_, err = builder.Solve(ctx, c, build, builder.SolveOptions{
 		Progress:    "plain",
 		ProgressOut: testWriter{t},
-		LocalMounts: map[string]fsutil.FS{"repo": repo},
+		LocalMounts: locals,
 	})
 	if err != nil {
-		t.Fatalf("offline install on %s: %v", arch, err)
+		t.Fatalf("in %s on %s: %v", image, arch, err)
 	}
-	status := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(installed)), "\n") {
-		name, rest, _ := strings.Cut(line, " ")
-		status[name] = rest
-	}
-	return status
+	return out
 }
 
 // testWriter sends progress to the test log, shown when a test fails.

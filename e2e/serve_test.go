@@ -22,7 +22,7 @@ func TestServe(t *testing.T) {
 	need(t, "apt-get")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
-	e.build(t, filepath.Join(e.root, "packages.yaml"), out)
+	e.buildInto(t, filepath.Join(e.root, "packages.yaml"), out)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

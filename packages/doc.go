@@ -52,9 +52,19 @@
 //
 // When the same spec is selected from several lists, the requests are
 // merged: the first position is kept and every source is recorded; if any
-// occurrence is required the request is required. Different pins of the
-// same name are all kept (a repository may carry several versions). The
-// same spec twice in one list is reported as a warning.
+// occurrence is required the request is required. The same spec twice in
+// one list is reported as a warning.
+//
+// Different specs of one apt package (containerd.io=1.6.32-1,
+// containerd.io=1.7.27-1, containerd.io, nginx/bookworm-backports) in one
+// list are all kept: a repository may carry several versions, as kubean's
+// file asks. The same package in different versions from different lists
+// that apply to one target (common: [containerd.io], debian12:
+// [containerd.io=1.6.32-1]) is an error, [ErrConflictingPins]: whether the
+// more specific list meant to replace the other or to add to it cannot be
+// told, so the file must say it by listing the versions under one key.
+// rpm specs cannot be split into name and version and are never in
+// conflict.
 //
 // # Errors
 //

@@ -20,6 +20,9 @@ var (
 	ErrUnknownKey   = errors.New("unknown key")
 	ErrGroupKey     = errors.New("selector key used as group label")
 	ErrTemplate     = errors.New("template error")
+	// ErrConflictingPins: one package asked for in different versions by
+	// different lists that apply to one target.
+	ErrConflictingPins = errors.New("conflicting pins")
 )
 
 // Problem is one error found in a packages file, with its position.

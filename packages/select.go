@@ -58,6 +58,7 @@ func (f *File) Select(sel Selector) ([]Request, []string, error) {
 		reqs     []Request
 		warnings []string
 		index    = map[string]int{} // spec -> position in reqs
+		byName   = map[string]pinned{}
 	)
 	for _, l := range f.lists {
 		if !slices.Contains(sel.Keys, l.key) {
@@ -85,6 +86,15 @@ func (f *File) Select(sel Selector) ([]Request, []string, error) {
 				reqs[i].Sources = append(reqs[i].Sources, it.src)
 				continue
 			}
+			if first, ok := byName[name]; ok && first.list != l.path {
+				ps.add(it.src, ErrConflictingPins, nil,
+					"conflicting versions of %q for %s: %q here, %q in %q at %d:%d (to carry several versions, list them under one key)",
+					name, target(sel), spec, first.spec, first.list, first.src.Line, first.src.Column)
+				continue
+			}
+			if _, ok := byName[name]; !ok && style == aptStyle {
+				byName[name] = pinned{spec: spec, list: l.path, src: it.src}
+			}
 			index[spec] = len(reqs)
 			reqs = append(reqs, Request{
 				Spec:     spec,
@@ -99,6 +109,12 @@ func (f *File) Select(sel Selector) ([]Request, []string, error) {
 		return nil, warnings, err
 	}
 	return reqs, warnings, nil
+}
+
+// pinned is the first request of a package name in a target.
+type pinned struct {
+	spec, list string
+	src        Source
 }
 
 // render executes the template of an item and checks the result.

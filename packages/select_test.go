@@ -75,6 +75,16 @@ func TestSelect(t *testing.T) {
 				""),
 		},
 		{
+			name: "several versions in one list, other lists apart",
+			in:   "ubuntu2204:\n  - containerd.io=1.6.32-1\n  - containerd.io=1.7.27-1\n  - containerd.io\ndebian12:\n  - containerd.io=1.6.20-1\n",
+			sel:  ubuntu2204,
+			want: lines(
+				"containerd.io=1.6.32-1 name=containerd.io version=1.6.32-1 <- ubuntu2204@2:5",
+				"containerd.io=1.7.27-1 name=containerd.io version=1.7.27-1 <- ubuntu2204@3:5",
+				"containerd.io name=containerd.io <- ubuntu2204@4:5",
+				""),
+		},
+		{
 			name: "rpm specs are not split",
 			in:   "yum:\n  - docker-ce-24.0.9-1.el7\n  - docker-ce-3:24.0.9-1.el8\n  - weird=name\n",
 			sel:  centos7,
@@ -213,6 +223,19 @@ func TestSelectErrors(t *testing.T) {
 				`packages.yaml:5:5: invalid apt package spec "curl/": missing release after "/"`,
 			),
 			kind: ErrInvalidSpec,
+		},
+		{
+			name: "conflicting pins",
+			in: "common:\n  - containerd.io\ndebian12:\n  - containerd.io=1.6.32-1\n  - containerd.io=1.6.32-1\n" +
+				"k8s:\n  optional:\n    apt: [nginx/bookworm-backports]\napt: [nginx, nginx=1.22.1-9]\n",
+			sel: debian12,
+			want: lines(
+				`packages.yaml:4:5: conflicting versions of "containerd.io" for debian 12: "containerd.io=1.6.32-1" here, "containerd.io" in "common" at 2:5 (to carry several versions, list them under one key)`,
+				`packages.yaml:5:5: conflicting versions of "containerd.io" for debian 12: "containerd.io=1.6.32-1" here, "containerd.io" in "common" at 2:5 (to carry several versions, list them under one key)`,
+				`packages.yaml:9:7: conflicting versions of "nginx" for debian 12: "nginx" here, "nginx/bookworm-backports" in "k8s.optional.apt" at 8:11 (to carry several versions, list them under one key)`,
+				`packages.yaml:9:14: conflicting versions of "nginx" for debian 12: "nginx=1.22.1-9" here, "nginx/bookworm-backports" in "k8s.optional.apt" at 8:11 (to carry several versions, list them under one key)`,
+			),
+			kind: ErrConflictingPins,
 		},
 		{
 			name: "unknown manager",

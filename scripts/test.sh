@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh"
 "$ROOT/scripts/start.sh"
 trap '"$ROOT/scripts/stop.sh"' EXIT
-"$ROOT/scripts/base-images.sh" debian12
+"$ROOT/scripts/base-images.sh" debian12 debian13
 # The base of the type=nginx tests: a stand-in for the official nginx image.
 REPOBUILD_DISTROS_DIR="$ROOT/testdata/distros" "$ROOT/scripts/base-images.sh" nginx-standin
 

@@ -39,18 +39,17 @@ func (s Source) String() string {
 	return "deb " + s.URI + " " + s.Suite + " " + strings.Join(s.Components, " ")
 }
 
-// Sources returns the apt sources to bootstrap d from. With mirror set,
-// the suite and its -updates come from it. Otherwise they are the host's
-// own apt sources for its release, moved to d's suite: the host's
-// configured mirror is the one it can reach.
-func Sources(d distros.Distro, mirror string) ([]Source, error) {
+// Sources returns the apt sources to bootstrap d for the platform
+// architecture arch from. With a mirror (mirror, else the distro's own for
+// arch), the suite comes from it. Otherwise they are the host's own apt
+// sources for its release, moved to d's suite: the host's configured
+// mirror is the one it can reach.
+func Sources(d distros.Distro, arch, mirror string) ([]Source, error) {
 	if d.Bootstrap == nil {
 		return nil, fmt.Errorf("%s: the distro definition has no bootstrap section", d.Name)
 	}
 	suite := d.Bootstrap.Suite
-	if mirror == "" {
-		mirror = d.Mirror
-	}
+	mirror = d.MirrorFor(arch, mirror)
 	if mirror != "" {
 		return []Source{{URI: mirror, Suite: suite, Components: []string{"main"}}}, nil
 	}
@@ -91,6 +90,9 @@ func Rootfs(ctx context.Context, d distros.Distro, arch string, sources []Source
 		variant = "minbase"
 	}
 	args := []string{"--variant=" + variant, "--arch=" + native, "--format=tar", "--skip=output/dev", "--quiet"}
+	if !d.ChecksValidUntil() {
+		args = append(args, `--aptopt=Acquire::Check-Valid-Until "false"`)
+	}
 	if len(d.Bootstrap.Include) > 0 {
 		args = append(args, "--include="+strings.Join(d.Bootstrap.Include, ","))
 	}

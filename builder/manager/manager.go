@@ -26,6 +26,9 @@ type Manager struct {
 	// Release writes the per-suite index over every architecture; nil
 	// where each architecture is a repository of its own.
 	Release []byte
+	// Sources is sourced by Tools and Fetch to point the package manager
+	// at the distro's mirror; nil when the manager has none.
+	Sources []byte
 }
 
 // Get returns the scripts of the named manager.
@@ -40,7 +43,7 @@ func Get(name string) (Manager, error) {
 		}
 		return b
 	}
-	m := Manager{Name: name, Tools: read("tools.sh"), Fetch: read("fetch.sh"), Index: read("index.sh"), Release: read("release.sh")}
+	m := Manager{Name: name, Tools: read("tools.sh"), Fetch: read("fetch.sh"), Index: read("index.sh"), Release: read("release.sh"), Sources: read("sources.sh")}
 	if m.Fetch == nil || m.Index == nil || m.Tools == nil {
 		return Manager{}, fmt.Errorf("package manager %q lacks tools.sh, fetch.sh or index.sh", name)
 	}

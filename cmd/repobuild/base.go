@@ -55,8 +55,7 @@ architecture, and pushes them as one multi-platform tag. Point builds at it with
 			if check {
 				return checkImage(cmd, &c, d.Image, arches, progress)
 			}
-			sources, err := baseimage.Sources(d, c.mirror)
-			if err != nil {
+			if err := c.checkMirror(); err != nil {
 				return err
 			}
 			work, err := os.MkdirTemp("", "repobuild-base-")
@@ -68,6 +67,10 @@ architecture, and pushes them as one multi-platform tag. Point builds at it with
 			var native []string
 			for _, arch := range arches {
 				dir := filepath.Join(work, arch)
+				sources, err := baseimage.Sources(d, arch, c.mirror)
+				if err != nil {
+					return err
+				}
 				if _, err := baseimage.Rootfs(ctx, d, arch, sources, dir); err != nil {
 					return err
 				}

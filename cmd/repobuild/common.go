@@ -33,7 +33,7 @@ func (c *common) register(cmd *cobra.Command) {
 	fl.StringSliceVar(&c.arches, "arch", []string{"amd64"}, "architectures: amd64, arm64 (x86_64, aarch64 accepted)")
 	fl.StringVarP(&c.file, "file", "f", "packages.yaml", "the packages file")
 	fl.StringVar(&c.distrosDir, "distros-dir", os.Getenv("REPOBUILD_DISTROS_DIR"), "a directory of distro definitions that add to or override the built-in ones")
-	fl.StringVar(&c.mirror, "mirror", "", "package mirror URL replacing each distro's own")
+	fl.StringVar(&c.mirror, "mirror", "", "package mirror URL replacing each distro's own, for every architecture (apt: the main archive the image's sources name, or the distro's {{.Mirror}})")
 	fl.StringVar(&c.addr, "addr", os.Getenv("BUILDKIT_HOST"), "BuildKit daemon address (unix://, tcp://, docker-container://); default: repobuild's own buildkitd ($BUILDKIT_HOST)")
 	fl.StringVar(&c.stateDir, "state-dir", buildkitd.DefaultStateDir(), "where repobuild's own buildkitd keeps its state ($REPOBUILD_STATE_DIR)")
 }
@@ -52,6 +52,9 @@ func (c *common) catalog() (*distros.Catalog, error) {
 }
 
 func (c *common) targets() ([]plan.Target, error) {
+	if err := c.checkMirror(); err != nil {
+		return nil, err
+	}
 	cat, err := c.catalog()
 	if err != nil {
 		return nil, err
@@ -65,6 +68,17 @@ func (c *common) targets() ([]plan.Target, error) {
 		return nil, err
 	}
 	return plan.Make(f, cat, plan.Names(c.distros), arches)
+}
+
+// checkMirror checks --mirror before anything runs.
+func (c *common) checkMirror() error {
+	if c.mirror == "" {
+		return nil
+	}
+	if err := distros.CheckMirrorURL(c.mirror); err != nil {
+		return fmt.Errorf("--mirror: %w", err)
+	}
+	return nil
 }
 
 // connect returns a client of the named builder, or of repobuild's own

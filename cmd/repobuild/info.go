@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -71,76 +70,29 @@ func newPlanCommand() *cobra.Command {
 	var c common
 	var format string
 	cmd := &cobra.Command{
-		Use:   "plan --distro NAME[,NAME] --arch amd64,arm64 -f packages.yaml",
+		Use:   "plan --distro NAME[,NAME] --arch amd64,arm64 -f packages.yaml [-o text|json]",
 		Short: "Print what each target will resolve, and which key of packages.yaml asked for it (no daemon needed)",
-		Example: `  repobuild plan --distro debian12,debian11 --arch amd64,arm64 -f packages.yaml
-  repobuild plan --distro debian12 -f packages.yaml --format json | jq .`,
+		Example: `  repobuild plan --distro debian12,ubuntu2204 --arch amd64,arm64 -f packages.yaml
+  repobuild plan --distro debian12 -f packages.yaml -o json | jq .`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "text" && format != "json" {
+				return fmt.Errorf("-o %q: use text or json", format)
+			}
 			targets, err := c.targets()
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			switch format {
-			case "json":
-				type req struct {
-					Spec     string   `json:"spec"`
-					Optional bool     `json:"optional,omitempty"`
-					From     []string `json:"from"`
-				}
-				type tgt struct {
-					Distro   string   `json:"distro"`
-					Arch     string   `json:"arch"`
-					Packages []req    `json:"packages"`
-					Warnings []string `json:"warnings,omitempty"`
-				}
-				var all []tgt
-				for _, t := range targets {
-					j := tgt{Distro: t.Distro.Name, Arch: t.Arch, Warnings: t.Warnings}
-					for _, r := range t.Requests {
-						var from []string
-						for _, s := range r.Sources {
-							from = append(from, s.String())
-						}
-						j.Packages = append(j.Packages, req{Spec: r.Spec, Optional: r.Optional, From: from})
-					}
-					all = append(all, j)
-				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(all)
-			case "text", "":
-				for i, t := range targets {
-					if i > 0 {
-						fmt.Fprintln(out)
-					}
-					fmt.Fprintf(out, "%s (%d packages)\n", t, len(t.Requests))
-					w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-					for _, r := range t.Requests {
-						spec := r.Spec
-						if r.Optional {
-							spec += " (optional)"
-						}
-						var from []string
-						for _, s := range r.Sources {
-							from = append(from, s.String())
-						}
-						fmt.Fprintf(w, "  %s\t%s\n", spec, strings.Join(from, ", "))
-					}
-					w.Flush()
-					for _, warn := range t.Warnings {
-						fmt.Fprintf(out, "  warning: %s\n", warn)
-					}
-				}
-				return nil
-			default:
-				return fmt.Errorf("--format %q: use text or json", format)
+			if format == "json" {
+				return plan.WriteJSON(cmd.OutOrStdout(), targets)
 			}
+			return plan.WriteText(cmd.OutOrStdout(), targets)
 		},
 	}
 	c.register(cmd)
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	cmd.Flags().StringVarP(&format, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringVar(&format, "format", "text", "the same as --output")
+	_ = cmd.Flags().MarkHidden("format")
 	return cmd
 }
 

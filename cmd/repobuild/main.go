@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -16,16 +17,27 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
-	err := newRootCommand().ExecuteContext(ctx)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		var exit exitCode
-		if errors.As(err, &exit) {
-			os.Exit(int(exit))
-		}
-		fmt.Fprintln(os.Stderr, "repobuild:", err)
-		os.Exit(1)
+	os.Exit(code)
+}
+
+// run runs the command line args and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := newRootCommand()
+	cmd.SetArgs(args)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return 0
 	}
+	var exit exitCode
+	if errors.As(err, &exit) {
+		return int(exit)
+	}
+	fmt.Fprintln(stderr, "repobuild:", err)
+	return 1
 }
 
 // exitCode lets a command choose the process's exit status.

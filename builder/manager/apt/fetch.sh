@@ -1,10 +1,13 @@
 #!/bin/sh
 # repobuild apt fetch: resolve the full dependency closure of the requests
-# for $REPOBUILD_ARCH with the image's own apt, sources and keys, and download
-# it. apt runs on the build machine's architecture and only reads the
-# target architecture's indexes, so no target binary is ever executed.
+# for $REPOBUILD_ARCH with the image's own apt and keys, and download it. The
+# image's sources are first pointed at the distro's mirror (sources.sh). apt
+# runs on the build machine's architecture and only reads the target
+# architecture's indexes, so no target binary is ever executed.
 #
-# in      /repobuild/in/requests    one request a line: SPEC, or SPEC optional
+# in      /repobuild/in/requests      one request a line: SPEC, or SPEC optional
+#         /repobuild/in/sources.sh    points apt at the distro's mirror (see there)
+#         /repobuild/in/sources.list  the distro's own sources, if it has any
 # out     /repobuild/out/$REPOBUILD_TREE/pool/$REPOBUILD_CODENAME/*.deb
 # report  /repobuild/report/lock     URI FILE SIZE HASH for every .deb
 #         /repobuild/report/failed   SPEC<TAB>reason, for requests apt cannot meet
@@ -12,6 +15,7 @@
 #         /repobuild/report/fetched  bytes of packages downloaded (not in the cache)
 # cache   /var/cache/repobuild       apt lists and archives, one cache per distro and arch
 set -eu
+. /repobuild/in/sources.sh
 
 arch=$REPOBUILD_ARCH
 cache=/var/cache/repobuild
@@ -41,27 +45,44 @@ reason() {
 		sed 's/^E: //' | tr '\t\n' '  ' | sed 's/  */ /g; s/ $//'
 }
 
+apt_sources /repobuild/in/sources.list
 echo "repobuild: apt-get update ($arch)"
-apt-get "$@" -q update
+apt_update "$@"
 
+# One apt transaction installs one version of a package: the first request
+# of each name goes into the main transaction, every further version of a
+# name (containerd.io=1.6.32-1 and containerd.io=1.7.27-1) is resolved and
+# downloaded on its own, so that the repository carries them all.
 required=
-optional=
+main=
+extra=
+seen=' '
 while read -r spec flag; do
 	case "$spec" in ''|'#'*) continue ;; esac
 	if [ "${flag:-}" = optional ]; then
-		if apt-get "$@" -qq -s install "$spec" >/dev/null 2>"$work/err"; then
-			optional="$optional $spec"
-		else
+		if ! apt-get "$@" -qq -s install "$spec" >/dev/null 2>"$work/err"; then
 			printf '%s\t%s\n' "$spec" "$(reason "$work/err")" >>"$report/skipped"
+			continue
 		fi
 	else
 		required="$required $spec"
 	fi
+	name=${spec%%[=/]*}
+	case "$seen" in
+	*" $name "*) extra="$extra $spec" ;;
+	*) main="$main $spec" seen="$seen$name " ;;
+	esac
 done </repobuild/in/requests
 
+ok=true
 # shellcheck disable=SC2086 # specs hold no white space
-if ! apt-get "$@" -qq --print-uris -o "Dir::Cache::archives=$work/empty" \
-	install $required $optional >"$work/uris" 2>"$work/err"; then
+apt-get "$@" -qq --print-uris -o "Dir::Cache::archives=$work/empty" \
+	install $main >"$work/uris" 2>"$work/err" || ok=false
+for spec in $extra; do
+	apt-get "$@" -qq --print-uris -o "Dir::Cache::archives=$work/empty" \
+		install "$spec" >>"$work/uris" 2>"$work/err" || ok=false
+done
+if [ "$ok" = false ]; then
 	# Find which requests apt cannot meet, each with apt's own words.
 	for spec in $required; do
 		apt-get "$@" -qq -s install "$spec" >"$work/one" 2>&1 ||
@@ -73,6 +94,8 @@ if ! apt-get "$@" -qq --print-uris -o "Dir::Cache::archives=$work/empty" \
 	cat "$report/failed" >&2
 	exit 0
 fi
+# A package several transactions need is listed once.
+sort -u -k2,2 "$work/uris" >"$work/uris.sorted" && mv "$work/uris.sorted" "$work/uris"
 
 count=$(wc -l <"$work/uris")
 # What the cache lacks is what this build fetches.
@@ -83,8 +106,10 @@ done <"$work/uris"
 echo "$fetched" >"$report/fetched"
 echo "repobuild: $count packages, $fetched bytes to download ($arch)"
 # shellcheck disable=SC2086
-apt-get "$@" -q -y --download-only -o "Dir::Cache::archives=$cache/archives" \
-	install $required $optional
+apt-get "$@" -q -y --download-only -o "Dir::Cache::archives=$cache/archives" install $main
+for spec in $extra; do
+	apt-get "$@" -q -y --download-only -o "Dir::Cache::archives=$cache/archives" install "$spec"
+done
 
 # Copy the closure out of the cache. apt checked every download against
 # the signed indexes; the copy is checked again against the hash apt

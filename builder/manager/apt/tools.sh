@@ -1,9 +1,12 @@
 #!/bin/sh
 # repobuild apt tools: install the packages that write the indexes
-# ($REPOBUILD_TOOLS) on the native build image.
+# ($REPOBUILD_TOOLS) on the native build image, from the distro's mirror
+# (sources.sh).
 set -eu
+. /repobuild/in/sources.sh
 export DEBIAN_FRONTEND=noninteractive
-apt-get -q update
+apt_sources /repobuild/in/sources.list
+apt_update
 # shellcheck disable=SC2086 # a list of names
 apt-get -q -y install --no-install-recommends $REPOBUILD_TOOLS
 rm -rf /var/lib/apt/lists/*
