@@ -100,12 +100,10 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 	}
 	native := platforms.Normalize(workers[0].Platforms[0])
 	opts := append([]Option{WithBuildPlatform(native)}, b.opts...)
-	if o.emulate {
-		if err := checkPlatforms(workers, b.targets); err != nil {
-			return nil, err
-		}
-	}
 	g := NewGraph(opts...)
+	if err := checkPlatforms(workers, g.Emulated(b.targets)); err != nil {
+		return nil, err
+	}
 	def := func(st llb.State) (*llb.Definition, error) { return st.Marshal(ctx, llb.Platform(native)) }
 
 	fetches := make([]Fetch, len(b.targets))

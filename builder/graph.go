@@ -64,7 +64,7 @@ func (g *Graph) Fetch(t plan.Target) (Fetch, error) {
 	}
 	platform := g.opts.buildPlatform
 	how := "cross"
-	if g.opts.emulate {
+	if g.emulated(t, m) {
 		platform = ocispecs.Platform{OS: "linux", Architecture: t.Arch}
 		how = "emulated"
 	}
@@ -72,13 +72,19 @@ func (g *Graph) Fetch(t plan.Target) (Fetch, error) {
 	if err != nil {
 		return Fetch{}, err
 	}
-	in := llb.Scratch().File(
-		llb.Mkfile("/fetch.sh", 0o755, m.Fetch).
-			Mkfile("/requests", 0o644, []byte(requestsFile(t))),
-		llb.WithCustomName(fmt.Sprintf("[%s] requests", t)))
+	files, err := g.rpmFiles(t)
+	if err != nil {
+		return Fetch{}, err
+	}
+	if files == nil {
+		files = map[string][]byte{}
+	}
+	files["requests"] = []byte(requestsFile(t))
+	in := inputs(m, "fetch.sh", fmt.Sprintf("[%s] requests", t), files)
 	run := image.Run(
 		llb.Args([]string{"/bin/sh", inDir + "/fetch.sh"}),
 		g.env(t.Distro, t.NativeArch, tree),
+		rpmEnv(t.Distro),
 		llb.AddMount(inDir, in, llb.Readonly),
 		llb.AddMount(cacheDir, llb.Scratch(), llb.AsPersistentCacheDir(cacheID(t.Distro, t.NativeArch), llb.CacheMountLocked)),
 		g.cacheOpt(),
@@ -102,7 +108,7 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 		if err != nil {
 			return llb.State{}, fmt.Errorf("%s: %w", d.Source, err)
 		}
-		tools, err := g.tools(d, m)
+		tools, err := g.tools(group[0].Target, m)
 		if err != nil {
 			return llb.State{}, err
 		}
@@ -113,13 +119,15 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 			if err != nil {
 				return llb.State{}, err
 			}
-			in := llb.Scratch().File(llb.Mkfile("/index.sh", 0o755, m.Index),
-				llb.WithCustomName(fmt.Sprintf("[%s] index script", f.Target)))
+			in := inputs(m, "index.sh", fmt.Sprintf("[%s] index script", f.Target), nil)
 			index := tools.Run(
 				llb.Args([]string{"/bin/sh", inDir + "/index.sh"}),
 				g.env(d, f.Target.NativeArch, tree),
+				rpmEnv(d),
 				llb.AddMount(inDir, in, llb.Readonly),
 				llb.AddMount(treeDir, f.Tree, llb.Readonly),
+				// What the fetch kept of the upstream metadata.
+				llb.AddMount(reportDir, f.Report, llb.Readonly),
 				llb.Network(llb.NetModeNone),
 				llb.WithCustomName(fmt.Sprintf("[%s] index", f.Target)),
 			).AddMount(outDir, llb.Scratch())
@@ -152,17 +160,27 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 }
 
 // tools returns the distro's image on the build platform with the index
-// tools installed.
-func (g *Graph) tools(d distros.Distro, m manager.Manager) (llb.State, error) {
+// tools installed. t is any target of the distro (for its repositories).
+func (g *Graph) tools(t plan.Target, m manager.Manager) (llb.State, error) {
+	d := t.Distro
 	image, err := g.image(d, g.opts.buildPlatform)
 	if err != nil {
 		return llb.State{}, err
 	}
-	in := llb.Scratch().File(llb.Mkfile("/tools.sh", 0o755, m.Tools),
-		llb.WithCustomName(fmt.Sprintf("[%s] tools script", d.Name)))
+	// The repositories for the build platform's architecture, when the
+	// distro is built for it.
+	var files map[string][]byte
+	if _, ok := d.Arches[g.opts.buildPlatform.Architecture]; ok {
+		t.Arch = g.opts.buildPlatform.Architecture
+		if files, err = g.rpmFiles(t); err != nil {
+			return llb.State{}, err
+		}
+	}
+	in := inputs(m, "tools.sh", fmt.Sprintf("[%s] tools script", d.Name), files)
 	return image.Run(
 		llb.Args([]string{"/bin/sh", inDir + "/tools.sh"}),
 		g.env(d, "", ""),
+		rpmEnv(d),
 		llb.AddEnv("REPOBUILD_TOOLS", strings.Join(d.Tools, " ")),
 		llb.AddMount(inDir, in, llb.Readonly),
 		llb.WithCustomName(fmt.Sprintf("[%s] install %s", d.Name, strings.Join(d.Tools, " "))),
@@ -175,6 +193,8 @@ func (g *Graph) image(d distros.Distro, platform ocispecs.Platform) (llb.State, 
 	ref := d.Image
 	if override, ok := g.opts.images[d.Name]; ok {
 		ref = override
+	} else if ref == "" {
+		return llb.State{}, fmt.Errorf("%s: no base image: %s", d.Name, d.UserSupplied)
 	} else if g.opts.registryMirror != "" {
 		mirrored, err := MirrorRef(ref, g.opts.registryMirror)
 		if err != nil {
@@ -184,6 +204,24 @@ func (g *Graph) image(d distros.Distro, platform ocispecs.Platform) (llb.State, 
 	}
 	return llb.Image(ref, llb.Platform(platform),
 		llb.WithCustomName(fmt.Sprintf("[%s] %s (%s)", d.Name, ref, platforms.Format(platform)))), nil
+}
+
+// emulated reports whether t's package manager runs on t's own platform:
+// when asked to, or when the manager cannot resolve for another
+// architecture than its own.
+func (g *Graph) emulated(t plan.Target, m manager.Manager) bool {
+	return g.opts.emulate || (!m.Cross && t.Arch != g.opts.buildPlatform.Architecture)
+}
+
+// Emulated returns the targets whose package manager runs under emulation.
+func (g *Graph) Emulated(targets []plan.Target) []plan.Target {
+	var out []plan.Target
+	for _, t := range targets {
+		if m, err := manager.Get(t.Distro.Manager); err == nil && g.emulated(t, m) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func (g *Graph) env(d distros.Distro, nativeArch, tree string) llb.RunOption {
