@@ -54,6 +54,7 @@ rb_reason() {
 		grep -v -e '^Last metadata expiration' -e '^(try to add' -e '^Loaded plugins' -e '^Loading mirror' \
 			-e '^Dependencies resolved' -e '^Nothing to do' -e '^Operation aborted' -e '^Updating Subscription' \
 			-e '^Error: Unable to find a match' -e '^Resolving Dependencies' -e '^--> ' -e '^ You could try' |
+		grep -v -E '[0-9.]+ *[kMG]?B/s *\|' |
 		sed 's/^Error: *//' | tr '\t\n' '  ' | sed 's/  */ /g; s/^ //; s/ $//'
 }
 
@@ -132,8 +133,13 @@ rb_keys() {
 # The package manager has checked them already (gpgcheck=1); this makes the
 # guarantee independent of how it treats --downloadonly.
 rb_verify() {
+	n=0
 	for key in $(rb_keys); do
-		rpm --root "$root" --import "${key#file://}" ||
+		n=$((n + 1))
+		case "$key" in
+		file://*) cp "${key#file://}" "$work/key$n" ;;
+		*) rb_get "$key" "$work/key$n" ;;
+		esac && rpm --root "$root" --import "$work/key$n" ||
 			{ echo "repobuild: cannot import the key $key" >&2; exit 1; }
 	done
 	for f in "$dl"/*.rpm; do
@@ -145,6 +151,23 @@ rb_verify() {
 		echo "repobuild: ${f##*/} is not signed by a key of its repository: $out" >&2
 		exit 1
 	done
+}
+
+# rb_get URL FILE: download URL with whatever the image has.
+rb_get() {
+	if command -v curl >/dev/null 2>&1; then
+		curl -fsSL --retry 3 -o "$2" "$1"
+	elif py=$(rb_python); then
+		"$py" -c 'import sys
+try:
+    from urllib.request import urlopen
+except ImportError:
+    from urllib2 import urlopen
+open(sys.argv[2], "wb").write(urlopen(sys.argv[1]).read())' "$1" "$2"
+	else
+		echo "repobuild: neither curl nor Python to download $1" >&2
+		return 1
+	fi
 }
 
 # rb_nevras: NAME-EPOCH:VERSION-RELEASE.ARCH of every downloaded package.
