@@ -176,3 +176,22 @@ func bit(b bool) string {
 	}
 	return "0"
 }
+
+// ClientPath is the tree path a client's .repo file names, with $basearch
+// (and $releasever, where it is the version) for the parts that vary:
+// "rocky/$releasever/os/$basearch".
+func (d Distro) ClientPath() string {
+	version := d.Version
+	if d.RPMConfig().Releasever == d.Version {
+		version = "$releasever"
+	}
+	t, err := template.New(d.Name).Option("missingkey=error").Parse(d.Path)
+	if err != nil {
+		return d.Path
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, map[string]string{"Arch": "$basearch", "Version": version, "Major": version, "OS": d.OS}); err != nil {
+		return d.Path
+	}
+	return b.String()
+}

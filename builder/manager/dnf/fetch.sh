@@ -78,6 +78,7 @@ rb_publish "$work/urls"
 # one this run used.
 dirs=
 for id in $(dnf_ -q repolist --enabled | awk 'NR > 1 {print $1}'); do
+	# shellcheck disable=SC2012 # repo ids hold no white space
 	d=$(ls -td "$cache/dnf/$id"-*/repodata 2>/dev/null | head -n 1)
 	[ -z "$d" ] || dirs="$dirs $d"
 done

@@ -139,8 +139,8 @@ rb_verify() {
 		case "$key" in
 		file://*) cp "${key#file://}" "$work/key$n" ;;
 		*) rb_get "$key" "$work/key$n" ;;
-		esac && rpm --root "$root" --import "$work/key$n" ||
-			{ echo "repobuild: cannot import the key $key" >&2; exit 1; }
+		esac || { echo "repobuild: cannot read the key $key" >&2; exit 1; }
+		rpm --root "$root" --import "$work/key$n" || { echo "repobuild: cannot import the key $key" >&2; exit 1; }
 	done
 	for f in "$dl"/*.rpm; do
 		out=$(LC_ALL=C rpm --root "$root" -K "$f" 2>&1) || true
