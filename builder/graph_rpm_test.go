@@ -212,13 +212,13 @@ func TestYumScript(t *testing.T) {
 	script := string(yum.Fetch)
 	for _, want := range []string{
 		`yum -c "$work/yum.conf" --setopt=reposdir="$reposdir" --installroot="$root" \` + "\n" +
-			`		--releasever="$REPOBUILD_RELEASEVER" -y "$@"`,
-		`yum_ install --downloadonly --downloaddir="$dl" $required $optional_ok`,
+			`		--releasever="$REPOBUILD_RELEASEVER" "$@"`,
+		`yum_ -y install --downloadonly --downloaddir="$dl" $required $optional_ok`,
 		`yum_ --assumeno install "$1"`,
 		"skip_missing_names_on_install=0",
 		"gpgcheck=1",
 		"plugins=0",
-		"yum_ makecache",
+		"yum_ -y makecache",
 		"rb_verify",
 		`ln -s "$cache/yum" "$root/var/cache/yum"`,
 	} {

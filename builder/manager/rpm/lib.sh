@@ -61,7 +61,7 @@ rb_reason() {
 # rb_resolution FILE: whether FILE tells of requests that cannot be met, as
 # opposed to a broken mirror, network or signature.
 rb_resolution() {
-	grep -Eq 'No match for argument|Unable to find a match|Problem[ :0-9]|nothing provides|filtered out by modular filtering|conflicting requests|cannot install|No package .* available|Requires: |does not have a compatible architecture|Nothing to do' "$1"
+	grep -Eq 'No match for argument|Unable to find a match|Problem[ :0-9]|nothing provides|filtered out by modular filtering|conflicting requests|cannot install|No package .* available|Requires: |does not have a compatible architecture|Nothing to do|Not tolerating missing names' "$1"
 }
 
 # rb_optional ATTEMPT OPTIONAL...: which optional requests can be met.

@@ -38,9 +38,10 @@ skip_missing_names_on_install=0
 metadata_expire=0
 EOF
 
+# Without -y: --assumeno and -y together are not clear to every yum.
 yum_() {
 	yum -c "$work/yum.conf" --setopt=reposdir="$reposdir" --installroot="$root" \
-		--releasever="$REPOBUILD_RELEASEVER" -y "$@"
+		--releasever="$REPOBUILD_RELEASEVER" "$@"
 }
 
 # attempt SPEC: does SPEC resolve on its own? (yum's words in $work/one)
@@ -51,14 +52,14 @@ attempt() {
 
 echo "repobuild: yum $(yum --version | head -n 1) for $arch, releasever $REPOBUILD_RELEASEVER"
 # All of each repository's metadata, comps and updateinfo included.
-yum_ makecache
+yum_ -y makecache
 rb_requests
 # shellcheck disable=SC2086 # specs hold no white space
 rb_optional attempt $optional
 
 if [ -n "$required$optional_ok" ]; then
 	# shellcheck disable=SC2086
-	yum_ install --downloadonly --downloaddir="$dl" $required $optional_ok >"$work/log" 2>&1 || true
+	yum_ -y install --downloadonly --downloaddir="$dl" $required $optional_ok >"$work/log" 2>&1 || true
 	if ! grep -q 'exiting because "Download Only" specified' "$work/log"; then
 		# shellcheck disable=SC2086
 		rb_failed attempt "$work/log" $required
