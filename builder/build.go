@@ -261,7 +261,7 @@ func checkPlatforms(workers []gwclient.WorkerInfo, targets []plan.Target) error 
 	for _, p := range have {
 		names = append(names, platforms.Format(p))
 	}
-	return fmt.Errorf("--emulate needs %s, but the builder runs only %s: install QEMU user emulation "+
+	return fmt.Errorf("running package managers on %s (--emulate, or a manager that cannot resolve for another architecture) needs QEMU, but the builder runs only %s: install QEMU user emulation "+
 		"(apt-get install qemu-user-static binfmt-support) and restart buildkitd, or drop --emulate to "+
 		"resolve natively for any architecture", strings.Join(missing, ", "), strings.Join(names, ", "))
 }

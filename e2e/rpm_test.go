@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -110,30 +111,40 @@ func (fx fixture) packagesFile(t *testing.T, key string, repoGPGCheck bool, body
 	return path
 }
 
-// ensureStandin pushes the stand-in image to the test registry unless it
-// is there, bootstrapping it with `repobuild base`.
+// ensureStandin pushes the stand-in image, for amd64 and arm64, to the
+// test registry unless it is there, bootstrapping it with `repobuild base`.
 func (e env) ensureStandin(t *testing.T) {
 	t.Helper()
 	ref, err := builder.MirrorRef(standinImage, e.mirror)
 	if err != nil {
 		t.Fatal(err)
 	}
+	arches := []string{"amd64", "arm64"}
 	repo, tag, _ := strings.Cut(strings.TrimPrefix(ref, e.mirror+"/"), ":")
-	req, err := http.NewRequest(http.MethodHead, "http://"+e.mirror+"/v2/"+repo+"/manifests/"+tag, nil)
+	req, err := http.NewRequest(http.MethodGet, "http://"+e.mirror+"/v2/"+repo+"/manifests/"+tag, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Accept", "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json")
+	req.Header.Set("Accept", "application/vnd.oci.image.index.v1+json")
 	if resp, err := http.DefaultClient.Do(req); err == nil {
+		var index struct {
+			Manifests []struct {
+				Platform struct{ Architecture string }
+			}
+		}
+		err := json.NewDecoder(resp.Body).Decode(&index)
 		resp.Body.Close()
-		if resp.StatusCode == http.StatusOK {
+		var have []string
+		for _, m := range index.Manifests {
+			have = append(have, m.Platform.Architecture)
+		}
+		if err == nil && resp.StatusCode == http.StatusOK && !slices.ContainsFunc(arches, func(a string) bool { return !slices.Contains(have, a) }) {
 			return
 		}
 	}
-	arch := runtime.GOARCH
-	t.Logf("bootstrapping %s (%s)", ref, arch)
+	t.Logf("bootstrapping %s (%s)", ref, strings.Join(arches, ", "))
 	_, stderr, err := e.repobuild(t, "base", "--distros-dir", filepath.Join(e.root, "e2e", "testdata", "standin"),
-		"--distro", "dnf-standin", "--arch", arch, "--push", ref, "--progress", "plain")
+		"--distro", "dnf-standin", "--arch", strings.Join(arches, ","), "--push", ref, "--progress", "plain")
 	if err != nil {
 		t.Fatalf("repobuild base: %v\n%s", err, stderr)
 	}
@@ -443,4 +454,57 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestRPMFixtureEmulated builds aarch64 with dnf running on aarch64 under
+// QEMU, the way the builder runs package managers that cannot resolve for
+// a foreign architecture (EL7's yum): the repository must hold the same
+// packages as the one dnf resolves natively with --forcearch, and install
+// offline.
+func TestRPMFixtureEmulated(t *testing.T) {
+	e := setup(t)
+	e.ensureStandin(t)
+	fx := serveFixture(t, e)
+	distrosDir := fx.distros(t)
+	pkgs := fx.packagesFile(t, "RPM-GPG-KEY-fixture", true, fixturePackages)
+	trees, outs := map[string]string{}, map[string]string{}
+	for _, mode := range []string{"cross", "emulated"} {
+		out := filepath.Join(t.TempDir(), "out")
+		args := []string{"--distros-dir", distrosDir, "--distro", "fixture9", "--arch", "arm64", "-f", pkgs, "-o", out,
+			"--mirror", fx.url, "--registry-mirror", e.mirror, "--progress", "plain"}
+		if mode == "emulated" {
+			args = append(args, "--emulate")
+		}
+		_, stderr, err := e.repobuild(t, args...)
+		if err != nil {
+			t.Fatalf("repobuild (%s): %v\n%s", mode, err, stderr)
+		}
+		if want := "[fixture9/arm64] resolve and download 6 packages (" + mode + ")"; !strings.Contains(stderr, want) {
+			t.Errorf("the %s build does not say %q", mode, want)
+		}
+		outs[mode] = out
+		trees[mode] = filepath.Join(out, "fixture", "9", "os", "aarch64")
+	}
+	list := func(dir string) []string {
+		entries, err := os.ReadDir(filepath.Join(dir, "Packages"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	if cross, emulated := list(trees["cross"]), list(trees["emulated"]); !reflect.DeepEqual(cross, emulated) {
+		t.Errorf("emulated aarch64 packages %v, cross %v", emulated, cross)
+	}
+	if types := repomdTypes(t, trees["emulated"]); !slices.Contains(types, "modules") {
+		t.Errorf("the emulated repository has no modules metadata: %v", types)
+	}
+	res := e.dnfOffline(t, "aarch64", outs["emulated"],
+		filepath.Join(fx.dir, "RPM-GPG-KEY-fixture"), []string{"fx-app", "fx-lib-2.0-1", "fx-modpkg", "fx-epoch-3:24.0.9-1"})
+	if got := strings.Fields(strings.ReplaceAll(res["installed"], " ", "_")); !reflect.DeepEqual(got, underscored(rpmExpected["aarch64"])) {
+		t.Errorf("installed from the emulated build:\n%s", res["installed"])
+	}
 }

@@ -48,7 +48,12 @@ attempt() {
 	grep -q 'Operation aborted' "$work/one"
 }
 
-echo "repobuild: dnf $(dnf --version | head -n 1) for $arch, releasever $REPOBUILD_RELEASEVER${platform:+, $platform}"
+version=$(dnf --version 2>/dev/null | head -n 1)
+# dnf5 (Fedora 41 and later) takes the download directory as an option of
+# its configuration; dnf 4 as one of install.
+destdir=--destdir=$dl
+case "$version" in *dnf5*) destdir=--setopt=destdir=$dl ;; esac
+echo "repobuild: dnf $version for $arch, releasever $REPOBUILD_RELEASEVER${platform:+, $platform}"
 dnf_ makecache
 rb_requests
 # shellcheck disable=SC2086 # specs hold no white space
@@ -56,7 +61,7 @@ rb_optional attempt $optional
 
 if [ -n "$required$optional_ok" ]; then
 	# shellcheck disable=SC2086
-	if ! dnf_ install --downloadonly --destdir="$dl" $required $optional_ok >"$work/log" 2>&1; then
+	if ! dnf_ install --downloadonly "$destdir" $required $optional_ok >"$work/log" 2>&1; then
 		# shellcheck disable=SC2086
 		rb_failed attempt "$work/log" $required
 	fi
