@@ -119,12 +119,20 @@ rb_requests() {
 	done </repobuild/in/requests
 }
 
-# rb_keys: the gpgkey URLs of every repo file in $reposdir, with
+# rb_keys: the gpgkey URLs of the enabled repositories in $reposdir, with
 # $releasever and $basearch filled in.
 rb_keys() {
 	for dir in $(echo "$reposdir" | tr ',' ' '); do
-		cat "$dir"/*.repo 2>/dev/null || true
-	done | sed -n 's/^[[:space:]]*gpgkey[[:space:]]*=[[:space:]]*//p' | tr ' ,' '\n\n' | grep -v '^$' |
+		for f in "$dir"/*.repo; do
+			[ ! -f "$f" ] || cat "$f"
+			echo
+		done
+	done | awk '
+		function flush() { if (section != "" && enabled) printf "%s", keys; keys = "" }
+		/^[[:space:]]*\[.*\]/ { flush(); section = $0; enabled = 1; next }
+		/^[[:space:]]*enabled[[:space:]]*=/ { v = $0; sub(/^[^=]*=[[:space:]]*/, "", v); enabled = (v !~ /^(0|false|no|False|No)/) }
+		/^[[:space:]]*gpgkey[[:space:]]*=/ { v = $0; sub(/^[^=]*=[[:space:]]*/, "", v); gsub(/[ ,]+/, "\n", v); keys = keys v "\n" }
+		END { flush() }' | grep -v '^$' |
 		sed -e "s/\\\$releasever/$REPOBUILD_RELEASEVER/g" -e "s/\\\$basearch/$arch/g" | sort -u
 }
 
