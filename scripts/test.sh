@@ -7,6 +7,8 @@ source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/start.sh"
 trap '"$ROOT/scripts/stop.sh"' EXIT
 "$ROOT/scripts/base-images.sh" debian12
+# The RPM tests' stand-in image (Debian with dnf): no RPM mirror is reachable.
+REPOBUILD_DISTROS_DIR="$ROOT/e2e/testdata/standin" "$ROOT/scripts/base-images.sh" dnf-standin
 
 export BUILDKIT_HOST="unix://$STATE/buildkitd.sock"
 export REPOBUILD_REGISTRY_MIRROR=$REGISTRY_ADDR
