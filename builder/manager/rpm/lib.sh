@@ -52,7 +52,7 @@ rb_python() {
 rb_reason() {
 	grep -v '^[[:space:]]*$' "$1" |
 		grep -v -e '^Last metadata expiration' -e '^(try to add' -e '^Loaded plugins' -e '^Loading mirror' \
-			-e '^Dependencies resolved' -e '^Nothing to do' -e '^Operation aborted' -e '^Updating Subscription' \
+			-e '^Dependencies resolved' -e '^Nothing to do' -e '^Error: Nothing to do' -e '^Operation aborted' -e '^Updating Subscription' \
 			-e '^Error: Unable to find a match' -e '^Resolving Dependencies' -e '^--> ' -e '^ You could try' |
 		grep -v -E '[0-9.]+ *[kMG]?B/s *\|' |
 		sed 's/^Error: *//' | tr '\t\n' '  ' | sed 's/  */ /g; s/^ //; s/ $//'
