@@ -26,7 +26,6 @@ import (
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/repobuild/repobuild/distros"
 	"github.com/repobuild/repobuild/plan"
 )
 
@@ -133,12 +132,10 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 	}
 	native := platforms.Normalize(workers[0].Platforms[0])
 	opts := append([]Option{WithBuildPlatform(native)}, b.opts...)
-	if o.emulate {
-		if err := checkPlatforms(workers, b.targets); err != nil {
-			return nil, err
-		}
-	}
 	g := NewGraph(opts...)
+	if err := checkPlatforms(workers, g.Emulated(b.targets)); err != nil {
+		return nil, err
+	}
 	def := func(st llb.State) (*llb.Definition, error) { return st.Marshal(ctx, llb.Platform(native)) }
 	imports, err := cacheImports(c.BuildOpts().Opts)
 	if err != nil {
@@ -156,9 +153,10 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 	}
 	// The index tools do not depend on the packages: build them while the
 	// targets resolve.
-	for _, d := range distinctDistros(b.targets) {
+	for _, t := range onePerDistro(b.targets) {
 		eg.Go(func() error {
-			tools, err := g.Tools(d)
+			d := t.Distro
+			tools, err := g.Tools(t)
 			if err != nil {
 				return err
 			}
@@ -240,13 +238,14 @@ func cacheImports(opts map[string]string) ([]gwclient.CacheOptionsEntry, error) 
 	return entries, nil
 }
 
-func distinctDistros(targets []plan.Target) []distros.Distro {
-	var out []distros.Distro
+// onePerDistro returns the first target of each distro.
+func onePerDistro(targets []plan.Target) []plan.Target {
+	var out []plan.Target
 	seen := map[string]bool{}
 	for _, t := range targets {
 		if !seen[t.Distro.Name] {
 			seen[t.Distro.Name] = true
-			out = append(out, t.Distro)
+			out = append(out, t)
 		}
 	}
 	return out
@@ -351,7 +350,7 @@ func checkPlatforms(workers []gwclient.WorkerInfo, targets []plan.Target) error 
 	for _, p := range have {
 		names = append(names, platforms.Format(p))
 	}
-	return fmt.Errorf("--emulate needs %s, but the builder runs only %s: install QEMU user emulation "+
+	return fmt.Errorf("running package managers on %s (--emulate, or a manager that cannot resolve for another architecture) needs QEMU, but the builder runs only %s: install QEMU user emulation "+
 		"(apt-get install qemu-user-static binfmt-support) and restart buildkitd, or drop --emulate to "+
 		"resolve natively for any architecture", strings.Join(missing, ", "), strings.Join(names, ", "))
 }

@@ -36,7 +36,8 @@ func TestCheckPlatforms(t *testing.T) {
 		t.Errorf("both platforms there: %v", err)
 	}
 	err := checkPlatforms([]gwclient.WorkerInfo{amd64}, targets)
-	want := "--emulate needs linux/arm64, but the builder runs only linux/amd64: install QEMU user emulation " +
+	want := "running package managers on linux/arm64 (--emulate, or a manager that cannot resolve for another architecture) needs QEMU, " +
+		"but the builder runs only linux/amd64: install QEMU user emulation " +
 		"(apt-get install qemu-user-static binfmt-support) and restart buildkitd, or drop --emulate to " +
 		"resolve natively for any architecture"
 	if err == nil || err.Error() != want {

@@ -25,6 +25,9 @@ func (g *Graph) Dockerfile(targets []plan.Target, command string) ([]byte, error
 		return nil, fmt.Errorf("no target")
 	}
 	d := targets[0].Distro
+	if d.Manager != "apt" {
+		return nil, fmt.Errorf("%s: repobuild dockerfile writes Dockerfiles for apt distros only so far (%s is %s)", d.Name, d.Name, d.Manager)
+	}
 	for _, t := range targets {
 		if t.Distro.Name != d.Name {
 			return nil, fmt.Errorf("a Dockerfile builds one distro: %s and %s given", d.Name, t.Distro.Name)
@@ -68,7 +71,7 @@ func (g *Graph) Dockerfile(targets []plan.Target, command string) ([]byte, error
 	for _, f := range []struct {
 		name string
 		data []byte
-	}{{"tools.sh", m.Tools}, {"sources.sh", m.Sources}, {"fetch.sh", m.Fetch}, {"index.sh", m.Index}, {"release.sh", m.Release}} {
+	}{{"tools.sh", m.Tools}, {"sources.sh", m.Files["sources.sh"]}, {"fetch.sh", m.Fetch}, {"index.sh", m.Index}, {"release.sh", m.Release}} {
 		if f.data != nil {
 			if err := w.heredoc(f.name, f.data); err != nil {
 				return nil, err
@@ -165,6 +168,9 @@ func (g *Graph) Dockerfile(targets []plan.Target, command string) ([]byte, error
 func (g *Graph) imageRef(d distros.Distro) (string, error) {
 	if override, ok := g.opts.images[d.Name]; ok {
 		return override, nil
+	}
+	if d.Image == "" {
+		return "", fmt.Errorf("%s: no base image: %s", d.Name, d.UserSupplied)
 	}
 	if g.opts.registryMirror == "" {
 		return d.Image, nil

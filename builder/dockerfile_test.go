@@ -58,6 +58,9 @@ func TestDockerfilesInSync(t *testing.T) {
 	}
 	want := map[string]bool{}
 	for _, d := range cat.All() {
+		if d.Manager != "apt" {
+			continue // apt only so far
+		}
 		want[d.Name] = true
 		t.Run(d.Name, func(t *testing.T) {
 			got, err := NewGraph().Dockerfile(exampleTargets(t, cat, d.Name), dockerfileCommand(d))
@@ -177,7 +180,7 @@ func TestDockerfileMatchesGraph(t *testing.T) {
 				t.Fatal(err)
 			}
 			scripts := heredocs(st["scripts"])
-			for name, want := range map[string][]byte{"tools.sh": m.Tools, "fetch.sh": m.Fetch, "sources.sh": m.Sources, "index.sh": m.Index, "release.sh": m.Release} {
+			for name, want := range map[string][]byte{"tools.sh": m.Tools, "fetch.sh": m.Fetch, "sources.sh": m.Files["sources.sh"], "index.sh": m.Index, "release.sh": m.Release} {
 				if scripts[name] != string(want) {
 					t.Errorf("the Dockerfile's %s is not builder/manager/%s/%s", name, d.Manager, name)
 				}

@@ -3,6 +3,7 @@ package builder
 import (
 	"fmt"
 	"os"
+	"path"
 	"sort"
 	"strings"
 
@@ -68,7 +69,7 @@ func (g *Graph) Fetch(t plan.Target) (Fetch, error) {
 	}
 	platform := g.opts.buildPlatform
 	how := "cross"
-	if g.opts.emulate {
+	if g.emulated(t, m) {
 		platform = ocispecs.Platform{OS: "linux", Architecture: t.Arch}
 		how = "emulated"
 	}
@@ -80,11 +81,17 @@ func (g *Graph) Fetch(t plan.Target) (Fetch, error) {
 	if err != nil {
 		return Fetch{}, err
 	}
+	rpm, err := g.rpmFiles(t)
+	if err != nil {
+		return Fetch{}, err
+	}
+	files = append(files, rpm...)
 	files = append(files, stepFile{name: "requests", mode: 0o644, data: []byte(requestsFile(t))})
 	in := mkfiles(files, fmt.Sprintf("[%s] requests", t))
 	run := image.Run(
 		llb.Args([]string{"/bin/sh", inDir + "/fetch.sh"}),
 		runEnv(g.stepEnv(t.Distro, t.Arch, t.NativeArch, tree)),
+		rpmEnv(t.Distro),
 		llb.AddMount(inDir, in, llb.Readonly),
 		llb.AddMount(cacheDir, llb.Scratch(), llb.AsPersistentCacheDir(cacheID(t.Distro, t.NativeArch), llb.CacheMountLocked)),
 		g.cacheOpt(),
@@ -108,7 +115,7 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 		if err != nil {
 			return llb.State{}, fmt.Errorf("%s: %w", d.Source, err)
 		}
-		tools, err := g.Tools(d)
+		tools, err := g.Tools(group[0].Target)
 		if err != nil {
 			return llb.State{}, err
 		}
@@ -119,12 +126,16 @@ func (g *Graph) Repository(fetches []Fetch) (llb.State, error) {
 			if err != nil {
 				return llb.State{}, err
 			}
-			in := mkfiles([]stepFile{{name: "index.sh", mode: 0o755, data: m.Index}}, fmt.Sprintf("[%s] index script", f.Target))
+			in := mkfiles(append([]stepFile{{name: "index.sh", mode: 0o755, data: m.Index}}, helpers(m)...),
+				fmt.Sprintf("[%s] index script", f.Target))
 			index := tools.Run(
 				llb.Args([]string{"/bin/sh", inDir + "/index.sh"}),
 				runEnv(g.stepEnv(d, f.Target.Arch, f.Target.NativeArch, tree)),
+				rpmEnv(d),
 				llb.AddMount(inDir, in, llb.Readonly),
 				llb.AddMount(treeDir, f.Tree, llb.Readonly),
+				// What the fetch kept of the upstream metadata.
+				llb.AddMount(reportDir, f.Report, llb.Readonly),
 				llb.Network(llb.NetModeNone),
 				llb.WithCustomName(fmt.Sprintf("[%s] index", f.Target)),
 			).AddMount(outDir, llb.Scratch())
@@ -170,8 +181,9 @@ func LockPath(t plan.Target) string {
 }
 
 // Tools returns the distro's image on the build platform with the index
-// tools installed.
-func (g *Graph) Tools(d distros.Distro) (llb.State, error) {
+// tools installed. t is any target of the distro (for its repositories).
+func (g *Graph) Tools(t plan.Target) (llb.State, error) {
+	d := t.Distro
 	m, err := manager.Get(d.Manager)
 	if err != nil {
 		return llb.State{}, fmt.Errorf("%s: %w", d.Source, err)
@@ -189,9 +201,17 @@ func (g *Graph) Tools(d distros.Distro) (llb.State, error) {
 	if err != nil {
 		return llb.State{}, err
 	}
+	// The repositories for the build platform's architecture.
+	t.Arch = arch
+	rpm, err := g.rpmFiles(t)
+	if err != nil {
+		return llb.State{}, err
+	}
+	files = append(files, rpm...)
 	return image.Run(
 		llb.Args([]string{"/bin/sh", inDir + "/tools.sh"}),
 		runEnv(g.toolsEnv(d, arch, native)),
+		rpmEnv(d),
 		llb.AddMount(inDir, mkfiles(files, fmt.Sprintf("[%s] tools script", d.Name)), llb.Readonly),
 		llb.WithCustomName(fmt.Sprintf("[%s] install %s", d.Name, strings.Join(d.Tools, " "))),
 	).Root(), nil
@@ -219,10 +239,7 @@ type stepFile struct {
 // the distro's mirror for the platform architecture arch: its script, the
 // manager's sources.sh and the distro's own sources (builder/manager).
 func (g *Graph) stepFiles(d distros.Distro, m manager.Manager, arch, script string, body []byte) ([]stepFile, error) {
-	files := []stepFile{{name: script, mode: 0o755, data: body}}
-	if m.Sources != nil {
-		files = append(files, stepFile{name: "sources.sh", mode: 0o644, data: m.Sources})
-	}
+	files := append([]stepFile{{name: script, mode: 0o755, data: body}}, helpers(m)...)
 	sources, err := d.SourcesFor(arch, g.opts.mirror)
 	if err != nil {
 		return nil, err
@@ -233,17 +250,54 @@ func (g *Graph) stepFiles(d distros.Distro, m manager.Manager, arch, script stri
 	return files, nil
 }
 
-// mkfiles returns a state holding files at its root.
+// helpers returns the files a manager's scripts source or run (its
+// sources.sh, lib.sh, ...).
+func helpers(m manager.Manager) []stepFile {
+	var out []stepFile
+	for _, h := range m.Helpers() {
+		out = append(out, stepFile{name: h, mode: 0o644, data: m.Files[h]})
+	}
+	return out
+}
+
+// mkfiles returns a state holding files, in directories of their own
+// where their names say so.
 func mkfiles(files []stepFile, name string) llb.State {
 	var fa *llb.FileAction
-	for _, f := range files {
+	add := func(a func(*llb.FileAction) *llb.FileAction, first *llb.FileAction) {
 		if fa == nil {
-			fa = llb.Mkfile("/"+f.name, f.mode, f.data)
+			fa = first
 		} else {
-			fa = fa.Mkfile("/"+f.name, f.mode, f.data)
+			fa = a(fa)
 		}
 	}
+	for _, f := range files {
+		if dir := path.Dir(f.name); dir != "." {
+			add(func(fa *llb.FileAction) *llb.FileAction { return fa.Mkdir("/"+dir, 0o755, llb.WithParents(true)) },
+				llb.Mkdir("/"+dir, 0o755, llb.WithParents(true)))
+		}
+		add(func(fa *llb.FileAction) *llb.FileAction { return fa.Mkfile("/"+f.name, f.mode, f.data) },
+			llb.Mkfile("/"+f.name, f.mode, f.data))
+	}
 	return llb.Scratch().File(fa, llb.WithCustomName(name))
+}
+
+// emulated reports whether t's package manager runs on t's own platform:
+// when asked to, or when the manager cannot resolve for another
+// architecture than its own.
+func (g *Graph) emulated(t plan.Target, m manager.Manager) bool {
+	return g.opts.emulate || (!m.Cross && t.Arch != g.opts.buildPlatform.Architecture)
+}
+
+// Emulated returns the targets whose package manager runs under emulation.
+func (g *Graph) Emulated(targets []plan.Target) []plan.Target {
+	var out []plan.Target
+	for _, t := range targets {
+		if m, err := manager.Get(t.Distro.Manager); err == nil && g.emulated(t, m) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // envVar is one variable of a step's environment.

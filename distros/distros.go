@@ -82,6 +82,12 @@ type Distro struct {
 	// Bootstrap says how `repobuild base` builds the base image from the
 	// distro's package mirror when the official image cannot be pulled.
 	Bootstrap *Bootstrap `yaml:"bootstrap,omitempty"`
+	// UserSupplied, when set, says what the user must supply for the
+	// distro (its image is not public): a build without --image fails
+	// with this text. Image may then be empty.
+	UserSupplied string `yaml:"user_supplied,omitempty"`
+	// RPM holds what yum and dnf distros need: see RPM.
+	RPM *RPM `yaml:"rpm,omitempty"`
 
 	// Source is the file the definition was read from.
 	Source string `yaml:"-"`
@@ -149,7 +155,9 @@ func (d Distro) validate() error {
 	missing("os", d.OS)
 	missing("version", d.Version)
 	missing("manager", d.Manager)
-	missing("image", d.Image)
+	if d.UserSupplied == "" {
+		missing("image", d.Image)
+	}
 	missing("path", d.Path)
 	if d.Manager != "" && !slices.Contains(Managers, d.Manager) {
 		errs = append(errs, fmt.Errorf("manager %q is not one of %s", d.Manager, strings.Join(Managers, ", ")))
@@ -160,6 +168,7 @@ func (d Distro) validate() error {
 	if len(d.Arches) == 0 {
 		errs = append(errs, errors.New("arches is required"))
 	}
+	errs = append(errs, d.validateRPM())
 	for a, native := range d.Arches {
 		if a != "amd64" && a != "arm64" {
 			errs = append(errs, fmt.Errorf("arches: %q is not a platform architecture (amd64, arm64)", a))

@@ -115,3 +115,40 @@ func TestLoadDirOverrides(t *testing.T) {
 		t.Errorf("unknown distro error = %v", err)
 	}
 }
+
+// TestRPMRepoFiles renders the repositories of every yum/dnf distro for
+// both architectures: every template resolves, every repository checks
+// signatures.
+func TestRPMRepoFiles(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range c.All() {
+		if !d.IsRPM() {
+			continue
+		}
+		t.Run(d.Name, func(t *testing.T) {
+			repos := d.RPMConfig().Repos
+			if len(repos) == 0 && d.UserSupplied == "" {
+				t.Fatal("no repositories and no user_supplied note")
+			}
+			if want := d.OS + "/$releasever/os/$basearch"; d.ClientPath() != want {
+				t.Errorf("ClientPath = %q, want %q", d.ClientPath(), want)
+			}
+			for _, arch := range d.PlatformArches() {
+				data, err := d.RepoFile(repos, arch, "", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				text := string(data)
+				if n := strings.Count(text, "\n["); n != len(repos) {
+					t.Errorf("%s: %d repositories, want %d", arch, n, len(repos))
+				}
+				if strings.Count(text, "gpgcheck=1\n") != len(repos) || strings.Contains(text, "gpgkey=\n") || strings.Contains(text, "{{") {
+					t.Errorf("%s:\n%s", arch, text)
+				}
+			}
+		})
+	}
+}

@@ -13,7 +13,8 @@
 //   - for the reserved key "optional" (allowed at any level): a mapping of
 //     the same shape whose packages are all optional;
 //   - for the reserved top-level key "repobuild": a mapping of options,
-//     kept raw in [File.Options] and otherwise ignored for now.
+//     read by [File.ParseOptions]: extra yum/dnf repositories and
+//     distro repositories to enable.
 //
 // A selector key is common, a package manager (apt, yum, dnf), an OS id
 // (debian, centos), an OS id with version (debian12, centos7) or a codename

@@ -1,15 +1,13 @@
 package packages
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/golden files")
+	"github.com/repobuild/repobuild/internal/golden"
+)
 
 // goldenFiles are the real-world anchor files, which must parse unchanged,
 // and an example exercising the rest of the format.
@@ -53,20 +51,7 @@ func TestGolden(t *testing.T) {
 					fmt.Fprintf(&b, "# warning: %s\n", w)
 				}
 				b.WriteString(summary(reqs))
-				golden := filepath.Join("testdata", "golden", base+"."+tg.name+".txt")
-				if *update {
-					if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./packages -update)", err)
-				}
-				if got := b.String(); got != string(want) {
-					t.Errorf("%s differs (run go test ./packages -update and review the diff)\ngot:\n%s\nwant:\n%s", golden, got, want)
-				}
+				golden.Check(t, filepath.Join("testdata", "golden", base+"."+tg.name+".txt"), b.String())
 			})
 		}
 	}

@@ -218,7 +218,7 @@ func TestSchemaRejects(t *testing.T) {
 		})
 	}
 	var doc any
-	in := "repobuild: {a: 1}\ng:\n  optional:\n    apt: [\"x-{{ .ID }}\", \"y?\"]\noptional:\nk:\n"
+	in := "repobuild: {enable: [epel]}\ng:\n  optional:\n    apt: [\"x-{{ .ID }}\", \"y?\"]\noptional:\nk:\n"
 	if err := yaml.Unmarshal([]byte(in), &doc); err != nil {
 		t.Fatal(err)
 	}

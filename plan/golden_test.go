@@ -2,17 +2,15 @@ package plan
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/repobuild/repobuild/distros"
+	"github.com/repobuild/repobuild/internal/golden"
 	"github.com/repobuild/repobuild/packages"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/golden files")
 
 // anchors are the packages files of kubean, k8sli/os-packages and
 // muzi502/scripts, unchanged.
@@ -60,23 +58,7 @@ func TestAnchorsGolden(t *testing.T) {
 				if err := WriteText(&b, targets); err != nil {
 					t.Fatal(err)
 				}
-				golden := filepath.Join("testdata", "golden", base+"."+d.Name+".txt")
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./plan -update)", err)
-				}
-				if got := b.String(); got != string(want) {
-					t.Errorf("%s differs (run go test ./plan -update and review the diff)\ngot:\n%s\nwant:\n%s", golden, got, want)
-				}
+				golden.Check(t, filepath.Join("testdata", "golden", base+"."+d.Name+".txt"), b.String())
 			})
 		}
 	}

@@ -21,6 +21,11 @@ type Target struct {
 	NativeArch string
 	Requests   []packages.Request
 	Warnings   []string
+	// Repos are the yum/dnf repositories packages.yaml adds for the target
+	// (its "repobuild: repos"), and Enable the distro repositories it
+	// turns on.
+	Repos  []distros.Repo
+	Enable []string
 }
 
 // String names the target the way messages do: "debian12/arm64".
@@ -82,6 +87,10 @@ func Make(f *packages.File, catalog *distros.Catalog, names, arches []string) ([
 	if err := f.Validate(catalog.IsKnownKey, known); err != nil {
 		return nil, err
 	}
+	opts, err := options(f, catalog)
+	if err != nil {
+		return nil, err
+	}
 	var targets []Target
 	var errs []error
 	for _, name := range names {
@@ -96,6 +105,7 @@ func Make(f *packages.File, catalog *distros.Catalog, names, arches []string) ([
 				errs = append(errs, err)
 				continue
 			}
+			t.Repos, t.Enable = opts.apply(d)
 			targets = append(targets, t)
 		}
 	}

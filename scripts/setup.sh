@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 packages=(runc qemu-user-static binfmt-support mmdebstrap docker-registry uidmap
-	dnf dnf-plugins-core createrepo-c rpm curl ca-certificates time bc jq skopeo zstd)
+	dnf dnf-plugins-core createrepo-c rpm gnupg curl ca-certificates time bc jq skopeo zstd)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")

@@ -9,6 +9,8 @@ trap '"$ROOT/scripts/stop.sh"' EXIT
 "$ROOT/scripts/base-images.sh" debian12 debian13
 # The base of the type=nginx tests: a stand-in for the official nginx image.
 REPOBUILD_DISTROS_DIR="$ROOT/testdata/distros" "$ROOT/scripts/base-images.sh" nginx-standin
+# The RPM tests' stand-in image (Debian with dnf): no RPM mirror is reachable.
+REPOBUILD_DISTROS_DIR="$ROOT/e2e/testdata/standin" "$ROOT/scripts/base-images.sh" dnf-standin
 
 export BUILDKIT_HOST="unix://$STATE/buildkitd.sock"
 export REPOBUILD_REGISTRY_MIRROR=$REGISTRY_ADDR

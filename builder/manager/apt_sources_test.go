@@ -33,7 +33,7 @@ func aptSources(t *testing.T, files map[string]string, sourcesList string, env .
 		t.Fatal(err)
 	}
 	lib := filepath.Join(dir, "sources.sh")
-	if err := os.WriteFile(lib, m.Sources, 0o644); err != nil {
+	if err := os.WriteFile(lib, m.Files["sources.sh"], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	list := filepath.Join(dir, "sources.list")
@@ -222,7 +222,7 @@ func TestAptUpdateFails(t *testing.T) {
 	}
 	dir := t.TempDir()
 	lib := filepath.Join(dir, "sources.sh")
-	if err := os.WriteFile(lib, m.Sources, 0o644); err != nil {
+	if err := os.WriteFile(lib, m.Files["sources.sh"], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	list := filepath.Join(dir, "bad.list")

@@ -116,7 +116,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"plan", "--distro", "debian12", "-f", file, "-o", "yaml"},
 			"repobuild: -o \"yaml\": use text or json\n"},
 		{[]string{"plan", "--distro", "debian99", "-f", file},
-			"repobuild: unknown distro \"debian99\" (known: debian9, debian10, debian11, debian12, debian13, ubuntu1804, ubuntu2004, ubuntu2204, ubuntu2404; see `repobuild distros`)\n"},
+			"repobuild: unknown distro \"debian99\" (known: almalinux8, almalinux9, centos7, centos8, debian9, debian10, debian11, debian12, debian13, fedora44, kylin-v10, openeuler22.03, openeuler24.03, oraclelinux8, oraclelinux9, rocky8, rocky9, ubuntu1804, ubuntu2004, ubuntu2204, ubuntu2404; see `repobuild distros`)\n"},
 		{[]string{"plan", "--distro", "debian12", "--arch", "riscv64", "-f", file},
 			"repobuild: unknown architecture \"riscv64\" (use amd64 or arm64)\n"},
 		{[]string{"dockerfile", "--distro", "debian12,debian11", "-f", file},

@@ -186,11 +186,16 @@ func printSummary(cmd *cobra.Command, reports []builder.Report, dests output.Des
 	seen := map[string]bool{}
 	for _, r := range reports {
 		d := r.Target.Distro
-		if seen[d.Name] || d.Manager != "apt" {
+		if seen[d.Name] {
 			continue
 		}
 		seen[d.Name] = true
-		fmt.Fprintf(w, "apt source for %s: deb [trusted=yes] http://HOST/%s %s main\n", d.Name, d.Path, d.Codename)
+		switch {
+		case d.Manager == "apt":
+			fmt.Fprintf(w, "apt source for %s: deb [trusted=yes] http://HOST/%s %s main\n", d.Name, d.Path, d.Codename)
+		case d.IsRPM():
+			fmt.Fprintf(w, "yum/dnf repo for %s: baseurl=http://HOST/%s/ with gpgcheck=1 and the upstream keys\n", d.Name, d.ClientPath())
+		}
 	}
 	fmt.Fprintln(w, "hosts: curl -fsSL http://HOST/clients/install.sh | sh -s -- http://HOST (repobuild serve DIR serves a tree)")
 }

@@ -168,8 +168,56 @@ data:
 EOF
 } > "$tmp/modules.yaml"
 
+# --- comps groups and updateinfo (base repo) -----------------------------------------------
+cat > "$tmp/comps.xml" <<'COMPS'
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE comps PUBLIC "-//Red Hat, Inc.//DTD Comps info//EN" "comps.dtd">
+<comps>
+  <group>
+    <id>fx-group</id>
+    <name>Fixture group</name>
+    <description>Fixture packages installed together.</description>
+    <default>false</default>
+    <uservisible>true</uservisible>
+    <packagelist>
+      <packagereq type="mandatory">fx-app</packagereq>
+      <packagereq type="optional">fx-unused</packagereq>
+    </packagelist>
+  </group>
+</comps>
+COMPS
+# FXBA-2024:0001 names fx-libc 2.34, FXBA-2024:0002 names fx-lib 2.1 only.
+{
+	echo '<?xml version="1.0" encoding="UTF-8"?>'
+	echo '<updates>'
+	for adv in "0001 fx-libc 2.34" "0002 fx-lib 2.1"; do
+		read -r id name ver <<<"$adv"
+		cat <<UPDATE
+  <update from="fixture@example.invalid" status="stable" type="bugfix" version="1">
+    <id>FXBA-2024:$id</id>
+    <title>Fixture update of $name</title>
+    <issued date="2024-01-01 00:00:00"/>
+    <updated date="2024-01-01 00:00:00"/>
+    <severity>Low</severity>
+    <description>Fixture advisory for $name $ver.</description>
+    <references/>
+    <pkglist>
+      <collection short="fixture">
+        <name>fixture</name>
+UPDATE
+		for arch in x86_64 aarch64; do
+			printf '        <package name="%s" version="%s" release="1" epoch="0" arch="%s" src="%s-%s-1.src.rpm"><filename>%s-%s-1.%s.rpm</filename></package>\n' \
+				"$name" "$ver" "$arch" "$name" "$ver" "$name" "$ver" "$arch"
+		done
+		printf '      </collection>\n    </pkglist>\n  </update>\n'
+	done
+	echo '</updates>'
+} > "$tmp/updateinfo.xml"
+
 # --- repodata ------------------------------------------------------------------------------
-createrepo_c --quiet --no-database --set-timestamp-to-revision --revision "$SOURCE_DATE_EPOCH" "$out/base"
+createrepo_c --quiet --no-database --set-timestamp-to-revision --revision "$SOURCE_DATE_EPOCH" \
+	--groupfile "$tmp/comps.xml" "$out/base"
+modifyrepo_c --compress-type=gz --mdtype=updateinfo "$tmp/updateinfo.xml" "$out/base/repodata" >/dev/null
 createrepo_c --quiet --no-database --set-timestamp-to-revision --revision "$SOURCE_DATE_EPOCH" "$out/modular"
 modifyrepo_c --compress-type=gz --mdtype=modules "$tmp/modules.yaml" "$out/modular/repodata"
 cp "$tmp/modules.yaml" "$out/modules.yaml" # plain copy (not served as part of a repo) for tests

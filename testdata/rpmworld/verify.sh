@@ -75,7 +75,7 @@ for arch in x86_64 aarch64; do
 	nevras "$d/dl"/*.rpm > "$d/nevras"
 	for f in "$d"/root/var/cache/dnf/*/repodata/*-modules.yaml.*; do
 		case $f in *.gz) gzip -dc "$f" ;; *.xz) xz -dc "$f" ;; *.zst) zstd -dc "$f" ;; *) cat "$f" ;; esac
-	done | awk -f "$here/modules-subset.awk" "$d/nevras" - > "$d/modules.yaml"
+	done | awk -f "$here/../../builder/manager/rpm/modules-subset.awk" "$d/nevras" - > "$d/modules.yaml"
 	createrepo_c -q "$d/dl"
 	modifyrepo_c --compress-type=gz --mdtype=modules "$d/modules.yaml" "$d/dl/repodata" > /dev/null
 	mkdir -p "$d/repos.d"

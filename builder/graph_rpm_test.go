@@ -1,0 +1,323 @@
+package builder
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/repobuild/repobuild/builder/manager"
+	"github.com/repobuild/repobuild/distros"
+	"github.com/repobuild/repobuild/packages"
+	"github.com/repobuild/repobuild/plan"
+)
+
+// files returns the files st's file operations write, by path.
+func files(t *testing.T, st llb.State) map[string]string {
+	t.Helper()
+	def, err := st.Marshal(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, dt := range def.Def {
+		var op pb.Op
+		if err := op.UnmarshalVT(dt); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range op.GetFile().GetActions() {
+			if mk := a.GetMkfile(); mk != nil {
+				out[mk.GetPath()] = string(mk.GetData())
+			}
+		}
+	}
+	return out
+}
+
+func mounts(op *pb.Op) map[string]*pb.Mount {
+	out := map[string]*pb.Mount{}
+	for _, m := range op.GetExec().GetMounts() {
+		out[m.GetDest()] = m
+	}
+	return out
+}
+
+func rpmTarget(t *testing.T, distro, arch string) plan.Target {
+	t.Helper()
+	cat, err := distros.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := cat.Get(distro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	native, err := d.Arch(arch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan.Target{Distro: d, Arch: arch, NativeArch: native, Requests: []packages.Request{
+		{Spec: "docker-ce-24.0.9-1.el7", Name: "docker-ce-24.0.9-1.el7"},
+		{Spec: "socat", Name: "socat"},
+		{Spec: "nosuch", Name: "nosuch", Optional: true},
+	}}
+}
+
+// TestYumFetch checks what the EL7 path runs: yum on the target's own
+// platform (it has no --forcearch), from the distro's image, with the
+// vault repositories of the definition, an empty install root and a cache
+// per distro and architecture.
+func TestYumFetch(t *testing.T) {
+	amd64 := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	tests := []struct {
+		arch, mirror, platform, how string
+		repo                        string
+	}{
+		{"amd64", "", "amd64", "cross", `# written by repobuild for centos7/amd64
+
+[base]
+name=base
+baseurl=https://vault.centos.org/7.9.2009/os/$basearch/
+enabled=1
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7
+
+[updates]
+name=updates
+baseurl=https://vault.centos.org/7.9.2009/updates/$basearch/
+enabled=1
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7
+
+[extras]
+name=extras
+baseurl=https://vault.centos.org/7.9.2009/extras/$basearch/
+enabled=1
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7
+
+[epel]
+name=epel
+baseurl=https://dl.fedoraproject.org/pub/archive/epel/7/$basearch/
+enabled=0
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=https://dl.fedoraproject.org/pub/epel/RPM-GPG-KEY-EPEL-7
+`},
+		{"arm64", "http://mirror.internal/centos-vault/", "arm64", "emulated", `# written by repobuild for centos7/arm64
+
+[base]
+name=base
+baseurl=http://mirror.internal/centos-vault/altarch/7.9.2009/os/$basearch/
+enabled=1
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7 file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7-aarch64
+
+[updates]
+name=updates
+baseurl=http://mirror.internal/centos-vault/altarch/7.9.2009/updates/$basearch/
+enabled=1
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7 file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7-aarch64
+
+[extras]
+name=extras
+baseurl=http://mirror.internal/centos-vault/altarch/7.9.2009/extras/$basearch/
+enabled=1
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7 file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7-aarch64
+
+[epel]
+name=epel
+baseurl=https://dl.fedoraproject.org/pub/archive/epel/7/$basearch/
+enabled=0
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=https://dl.fedoraproject.org/pub/epel/RPM-GPG-KEY-EPEL-7
+`},
+	}
+	yum, err := manager.Get("yum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.arch, func(t *testing.T) {
+			g := NewGraph(WithBuildPlatform(amd64), WithMirror(tt.mirror))
+			f, err := g.Fetch(rpmTarget(t, "centos7", tt.arch))
+			if err != nil {
+				t.Fatal(err)
+			}
+			execs, sources := ops(t, f.Report)
+			fetch := byScript(t, execs, "fetch.sh")[0]
+			if got := fetch.GetPlatform().GetArchitecture(); got != tt.platform {
+				t.Errorf("yum runs on %s, want %s", got, tt.platform)
+			}
+			if len(sources) != 1 || sources[0].GetSource().GetIdentifier() != "docker-image://docker.io/library/centos:7" {
+				t.Errorf("sources = %v, want the centos:7 image", sources)
+			}
+			native := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[tt.arch]
+			wantEnv := map[string]string{
+				"REPOBUILD_DISTRO": "centos7", "REPOBUILD_ARCH": native, "REPOBUILD_TREE": "centos/7/os/" + native,
+				"REPOBUILD_VERSION": "7", "REPOBUILD_RELEASEVER": "7", "REPOBUILD_IMAGE_REPOS": "0",
+				"REPOBUILD_MODULE_PLATFORM_ID": "", "REPOBUILD_MIRROR": map[bool]string{true: "https://vault.centos.org", false: tt.mirror}[tt.mirror == ""],
+			}
+			e := env(fetch)
+			for k, v := range wantEnv {
+				if e[k] != v {
+					t.Errorf("%s = %q, want %q", k, e[k], v)
+				}
+			}
+			m := mounts(fetch)
+			if c := m[cacheDir]; c == nil || c.GetMountType() != pb.MountType_CACHE || c.GetCacheOpt().GetID() != "repobuild/yum/centos7/"+native {
+				t.Errorf("cache mount = %v, want repobuild/yum/centos7/%s", c, native)
+			}
+			if in := m[inDir]; in == nil || !in.GetReadonly() {
+				t.Errorf("%s is not mounted read-only", inDir)
+			}
+			in := files(t, f.Report)
+			if in["/fetch.sh"] != string(yum.Files["fetch.sh"]) || in["/lib.sh"] == "" || in["/modules-subset.awk"] == "" {
+				t.Errorf("the fetch does not get yum's fetch.sh and the rpm library (has %v)", keysOf(in))
+			}
+			if got := in["/requests"]; got != "docker-ce-24.0.9-1.el7\nsocat\nnosuch optional\n" {
+				t.Errorf("requests = %q", got)
+			}
+			if got := in["/"+reposFile]; got != tt.repo {
+				t.Errorf("repo file:\n%s\nwant:\n%s", got, tt.repo)
+			}
+		})
+	}
+}
+
+// TestYumScript checks the commands of the EL7 fetch: the closure from an
+// empty install root with --downloadonly, names that do not exist failing
+// instead of being skipped, signatures checked, the repositories repobuild
+// wrote and nothing else.
+func TestYumScript(t *testing.T) {
+	yum, err := manager.Get("yum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if yum.Cross {
+		t.Error("yum is marked as resolving for foreign architectures: EL7's yum has no --forcearch")
+	}
+	script := string(yum.Fetch)
+	for _, want := range []string{
+		`yum -c "$work/yum.conf" --setopt=reposdir="$reposdir" --installroot="$root" \` + "\n" +
+			`		--releasever="$REPOBUILD_RELEASEVER" "$@"`,
+		`yum_ -y install --downloadonly --downloaddir="$dl" $required $optional_ok`,
+		`yum_ --assumeno install "$1"`,
+		"skip_missing_names_on_install=0",
+		"gpgcheck=1",
+		"plugins=0",
+		"yum_ -y makecache",
+		"rb_verify",
+		`ln -s "$cache/yum" "$root/var/cache/yum"`,
+	} {
+		if !strings.Contains(script, want) {
+			t.Errorf("yum/fetch.sh does not run %q", want)
+		}
+	}
+	for _, bad := range []string{"gpgcheck=0", "--nogpgcheck", "skip-broken", "--resolve"} {
+		if strings.Contains(script, bad) || strings.Contains(string(yum.Files["lib.sh"]), bad) {
+			t.Errorf("the yum scripts use %q", bad)
+		}
+	}
+}
+
+// TestRPMRepository checks the index steps of an RPM distro: one per
+// architecture, on the build platform, offline, reading the fetch's
+// report (module, comps and updateinfo metadata), and no release step.
+func TestRPMRepository(t *testing.T) {
+	g := NewGraph()
+	var fetches []Fetch
+	for _, arch := range []string{"amd64", "arm64"} {
+		f, err := g.Fetch(rpmTarget(t, "rocky9", arch))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fetches = append(fetches, f)
+	}
+	repo, err := g.Repository(fetches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	execs, _ := ops(t, repo)
+	for _, op := range byScript(t, execs, "fetch.sh") {
+		if op.GetPlatform().GetArchitecture() != "amd64" {
+			t.Errorf("dnf for %s runs on %s, want the build platform (--forcearch)", env(op)["REPOBUILD_ARCH"], op.GetPlatform().GetArchitecture())
+		}
+		if e := env(op); e["REPOBUILD_MODULE_PLATFORM_ID"] != "platform:el9" || e["REPOBUILD_RELEASEVER"] != "9" {
+			t.Errorf("fetch env = %v", e)
+		}
+	}
+	indexes := byScript(t, execs, "index.sh")
+	if len(indexes) != 2 {
+		t.Fatalf("%d index steps, want 2", len(indexes))
+	}
+	for _, op := range indexes {
+		e := env(op)
+		if op.GetExec().GetNetwork() != pb.NetMode_NONE || op.GetPlatform().GetArchitecture() != "amd64" {
+			t.Errorf("index for %s: network %v on %s", e["REPOBUILD_ARCH"], op.GetExec().GetNetwork(), op.GetPlatform().GetArchitecture())
+		}
+		if r := mounts(op)[reportDir]; r == nil || !r.GetReadonly() {
+			t.Errorf("index for %s does not read the fetch's report", e["REPOBUILD_ARCH"])
+		}
+		if !strings.HasPrefix(e["REPOBUILD_TREE"], "rocky/9/os/") {
+			t.Errorf("tree = %q", e["REPOBUILD_TREE"])
+		}
+	}
+	for _, op := range execs {
+		if script(op) == "release.sh" {
+			t.Error("an RPM distro has a release step")
+		}
+	}
+	tools := byScript(t, execs, "tools.sh")
+	if got := env(tools[0])["REPOBUILD_TOOLS"]; got != "createrepo_c" {
+		t.Errorf("tools = %q", got)
+	}
+}
+
+// TestRPMRepoOptions checks the repositories packages.yaml adds and
+// enables, and distros whose image brings its repositories.
+func TestRPMRepoOptions(t *testing.T) {
+	tg := rpmTarget(t, "rocky9", "arm64")
+	tg.Repos = []distros.Repo{{ID: "docker-ce", BaseURL: "https://download.docker.com/linux/centos/$releasever/$basearch/stable",
+		GPGKey: []string{"https://download.docker.com/linux/centos/gpg"}}}
+	tg.Enable = []string{"epel"}
+	f, err := NewGraph().Fetch(tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := files(t, f.Report)["/"+reposFile]
+	for _, want := range []string{
+		"[epel]\nname=epel\nbaseurl=https://dl.fedoraproject.org/pub/epel/9/Everything/$basearch/\nenabled=1\ngpgcheck=1\n",
+		"[crb]\nname=crb\nbaseurl=https://dl.rockylinux.org/pub/rocky/$releasever/CRB/$basearch/os/\nenabled=0\n",
+		"[docker-ce]\nname=docker-ce\nbaseurl=https://download.docker.com/linux/centos/$releasever/$basearch/stable\nenabled=1\ngpgcheck=1\nrepo_gpgcheck=0\ngpgkey=https://download.docker.com/linux/centos/gpg\n",
+	} {
+		if !strings.Contains(repo, want) {
+			t.Errorf("repo file lacks\n%s\nin\n%s", want, repo)
+		}
+	}
+
+	kylin := rpmTarget(t, "kylin-v10", "amd64")
+	if _, err := NewGraph().Fetch(kylin); err == nil || !strings.Contains(err.Error(), "kylin-v10: no base image: Kylin V10 has no public base image: pass --image kylin-v10=REF") {
+		t.Errorf("kylin-v10 without --image: %v", err)
+	}
+	f, err = NewGraph(WithImage("kylin-v10", "registry.local/kylin:v10")).Fetch(kylin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	execs, _ := ops(t, f.Report)
+	if got := env(byScript(t, execs, "fetch.sh")[0])["REPOBUILD_IMAGE_REPOS"]; got != "1" {
+		t.Errorf("kylin-v10 REPOBUILD_IMAGE_REPOS = %q, want 1 (the image's repo files)", got)
+	}
+}

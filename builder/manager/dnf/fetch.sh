@@ -1,0 +1,91 @@
+#!/bin/sh
+# repobuild dnf fetch: resolve the full dependency closure of the requests
+# for $REPOBUILD_ARCH from an empty install root, and download it, checking
+# every signature. dnf runs on the build machine's architecture and is told
+# the target's (--forcearch): it only reads that architecture's metadata and
+# never runs a package's code.
+#
+# in      /repobuild/in/requests    one request a line: SPEC, or SPEC optional
+#         /repobuild/in/repos.d/    the repositories (distro definition, packages.yaml)
+# out     /repobuild/out/$REPOBUILD_TREE/Packages/*.rpm
+# report  /repobuild/report/lock     URI FILE SIZE HASH for every package
+#         /repobuild/report/failed   SPEC<TAB>reason, for requests dnf cannot meet
+#         /repobuild/report/skipped  SPEC<TAB>reason, for optional requests left out
+#         /repobuild/report/repodata/{modules.yaml,comps.xml,updateinfo.xml}
+# cache   /var/cache/repobuild       dnf metadata, one cache per distro and arch
+set -eu
+. /repobuild/in/lib.sh
+rb_init
+
+platform=${REPOBUILD_MODULE_PLATFORM_ID:-}
+if [ -z "$platform" ] && [ -r /etc/os-release ]; then
+	platform=$(. /etc/os-release && echo "${PLATFORM_ID:-}")
+fi
+# Explicit settings: images ship defaults of their own. strict=1 and no
+# --skip-broken: a request that cannot be met fails. Weak dependencies are
+# left out, as the target skips missing ones.
+cat >"$work/dnf.conf" <<EOF
+[main]
+gpgcheck=1
+best=1
+strict=1
+plugins=0
+skip_if_unavailable=0
+install_weak_deps=0
+metadata_expire=0
+keepcache=0
+${platform:+module_platform_id=$platform}
+EOF
+
+dnf_() {
+	dnf -c "$work/dnf.conf" --setopt=reposdir="$reposdir" --setopt=cachedir="$cache/dnf" \
+		--installroot="$root" --releasever="$REPOBUILD_RELEASEVER" --forcearch="$arch" -y "$@"
+}
+
+# attempt SPEC: does SPEC resolve on its own? (dnf's words in $work/one)
+attempt() {
+	dnf_ --assumeno install "$1" >"$work/one" 2>&1 || true
+	grep -q 'Operation aborted' "$work/one"
+}
+
+version=$(dnf --version 2>/dev/null | head -n 1)
+# dnf5 (Fedora 41 and later) takes the download directory as an option of
+# its configuration; dnf 4 as one of install.
+destdir=--destdir=$dl
+case "$version" in *dnf5*) destdir=--setopt=destdir=$dl ;; esac
+echo "repobuild: dnf $version for $arch, releasever $REPOBUILD_RELEASEVER${platform:+, $platform}"
+dnf_ makecache
+rb_requests
+# shellcheck disable=SC2086 # specs hold no white space
+rb_optional attempt $optional
+
+if [ -n "$required$optional_ok" ]; then
+	# shellcheck disable=SC2086
+	if ! dnf_ install --downloadonly "$destdir" $required $optional_ok >"$work/log" 2>&1; then
+		# shellcheck disable=SC2086
+		rb_failed attempt "$work/log" $required
+	fi
+	cat "$work/log"
+fi
+if ! ls "$dl"/*.rpm >/dev/null 2>&1; then
+	echo "repobuild: nothing to download for $arch" >&2
+	exit 0
+fi
+
+rb_verify
+rb_nevras
+# shellcheck disable=SC2046 # NEVRAs hold no white space
+dnf_ -q repoquery --location $(cat "$work/nevras") >"$work/urls" 2>/dev/null || : >"$work/urls"
+rb_publish "$work/urls"
+
+# The upstream metadata of the repositories in use: dnf keeps each as
+# CACHEDIR/REPOID-HASH/repodata; the newest directory of a repo id is the
+# one this run used.
+dirs=
+for id in $(dnf_ -q repolist --enabled | awk 'NR > 1 {print $1}'); do
+	# shellcheck disable=SC2012 # repo ids hold no white space
+	d=$(ls -td "$cache/dnf/$id"-*/repodata 2>/dev/null | head -n 1)
+	[ -z "$d" ] || dirs="$dirs $d"
+done
+# shellcheck disable=SC2086
+rb_metadata $dirs

@@ -1,0 +1,42 @@
+package manager
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestGet(t *testing.T) {
+	tests := []struct {
+		name    string
+		cross   bool
+		helpers []string
+		release bool
+	}{
+		{"apt", true, []string{"sources.sh"}, true},
+		{"dnf", true, []string{"lib.sh", "modules-subset.awk", "repometa.py"}, false},
+		{"yum", false, []string{"lib.sh", "modules-subset.awk", "repometa.py"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Get(tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Cross != tt.cross || !slices.Equal(m.Helpers(), tt.helpers) || (m.Release != nil) != tt.release {
+				t.Errorf("%s: cross %v helpers %v release %v", tt.name, m.Cross, m.Helpers(), m.Release != nil)
+			}
+			if !strings.Contains(string(m.Fetch), "repobuild "+tt.name+" fetch") {
+				t.Errorf("%s: fetch.sh is not the manager's own", tt.name)
+			}
+		})
+	}
+	if _, err := Get("rpm"); err == nil || err.Error() != `no scripts for package manager "rpm"` {
+		t.Errorf("Get(rpm) = %v: the shared library is not a manager", err)
+	}
+	yum, _ := Get("yum")
+	dnf, _ := Get("dnf")
+	if string(yum.Index) != string(dnf.Index) || !strings.Contains(string(yum.Index), "createrepo") {
+		t.Error("yum and dnf do not share the rpm index script")
+	}
+}

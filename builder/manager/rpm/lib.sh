@@ -1,0 +1,256 @@
+# shellcheck shell=sh
+# repobuild rpm library: what the yum and dnf fetch scripts share. Sourced.
+#
+# After rb_init:
+#   $work     scratch directory, removed on exit
+#   $root     an empty install root: the closure is resolved against it, so
+#             it does not depend on what the image has installed
+#   $dl       where the package manager downloads the closure
+#   $pkgs     /repobuild/out/$REPOBUILD_TREE/Packages
+#   $report   /repobuild/report (lock, failed, skipped, repodata/)
+#   $reposdir the repo files to use (rendered by repobuild from the distro
+#             definition and packages.yaml; plus the image's own when the
+#             distro brings none)
+
+rb_init() {
+	arch=$REPOBUILD_ARCH
+	cache=/var/cache/repobuild
+	report=/repobuild/report
+	pkgs=/repobuild/out/$REPOBUILD_TREE/Packages
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	root=$work/root
+	dl=$work/dl
+	mkdir -p "$cache" "$pkgs" "$report/repodata" "$root" "$dl" "$work/home"
+	: >"$report/lock"
+	: >"$report/failed"
+	: >"$report/skipped"
+	# Debian's rpm keeps its database under ~/.rpmdb (the stand-in image);
+	# RPM distros use /var/lib/rpm anyway.
+	export HOME="$work/home"
+	echo '%_dbpath /var/lib/rpm' >"$HOME/.rpmmacros"
+	rpm --root "$root" --initdb
+	reposdir=/repobuild/in/repos.d
+	if [ "${REPOBUILD_IMAGE_REPOS:-}" = 1 ]; then
+		reposdir=/etc/yum.repos.d,$reposdir
+	fi
+}
+
+# rb_python: an interpreter for repometa.py (dnf 4 and yum are Python; dnf5
+# images may have none).
+rb_python() {
+	for py in python3 /usr/libexec/platform-python python2 python; do
+		if command -v "$py" >/dev/null 2>&1; then
+			echo "$py"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# rb_reason FILE: the package manager's explanation in FILE, on one line.
+rb_reason() {
+	grep -v '^[[:space:]]*$' "$1" |
+		grep -v -e '^Last metadata expiration' -e '^(try to add' -e '^Loaded plugins' -e '^Loading mirror' \
+			-e '^Dependencies resolved' -e '^Nothing to do' -e '^Error: Nothing to do' -e '^Operation aborted' -e '^Updating Subscription' \
+			-e '^Error: Unable to find a match' -e '^Resolving Dependencies' -e '^--> ' -e '^ You could try' |
+		grep -v -E '[0-9.]+ *[kMG]?B/s *\|' |
+		sed 's/^Error: *//' | tr '\t\n' '  ' | sed 's/  */ /g; s/^ //; s/ $//'
+}
+
+# rb_resolution FILE: whether FILE tells of requests that cannot be met, as
+# opposed to a broken mirror, network or signature.
+rb_resolution() {
+	grep -Eq 'No match for argument|Unable to find a match|Problem[ :0-9]|nothing provides|filtered out by modular filtering|conflicting requests|cannot install|No package .* available|Requires: |does not have a compatible architecture|Nothing to do|Not tolerating missing names' "$1"
+}
+
+# rb_optional ATTEMPT OPTIONAL...: which optional requests can be met.
+#   ATTEMPT SPEC must exit 0 when SPEC resolves on its own, non-zero
+#   otherwise, writing the package manager's words to $work/one.
+# Optional requests that cannot be met go to report/skipped; the others
+# are left in $optional_ok.
+rb_optional() {
+	attempt=$1
+	shift
+	optional_ok=
+	for spec in "$@"; do
+		if "$attempt" "$spec"; then
+			optional_ok="$optional_ok $spec"
+		else
+			printf '%s\t%s\n' "$spec" "$(rb_reason "$work/one")" >>"$report/skipped"
+		fi
+	done
+}
+
+# rb_failed ATTEMPT LOG REQUIRED...: after the whole closure failed with the
+# words in LOG, name each required request that cannot be met on its own.
+# Exits: 0 with report/failed written when requests are at fault, 1 when
+# the failure is of another kind (mirror, network, signatures).
+rb_failed() {
+	attempt=$1
+	log=$2
+	shift 2
+	if ! rb_resolution "$log"; then
+		cat "$log" >&2
+		echo "repobuild: the package manager failed for $arch, and not for want of a package (see above)" >&2
+		exit 1
+	fi
+	for spec in "$@"; do
+		"$attempt" "$spec" || printf '%s\t%s\n' "$spec" "$(rb_reason "$work/one")" >>"$report/failed"
+	done
+	# Each request alone is fine, together they conflict.
+	[ -s "$report/failed" ] || printf '%s\t%s\n' "*" "$(rb_reason "$log")" >>"$report/failed"
+	echo "repobuild: some requests cannot be met for $arch:" >&2
+	cat "$report/failed" >&2
+	exit 0
+}
+
+# rb_requests: read /repobuild/in/requests into $required and $optional.
+rb_requests() {
+	required=
+	optional=
+	while read -r spec flag; do
+		case "$spec" in '' | '#'*) continue ;; esac
+		if [ "${flag:-}" = optional ]; then
+			optional="$optional $spec"
+		else
+			required="$required $spec"
+		fi
+	done </repobuild/in/requests
+}
+
+# rb_keys: the gpgkey URLs of the enabled repositories in $reposdir, with
+# $releasever and $basearch filled in.
+rb_keys() {
+	for dir in $(echo "$reposdir" | tr ',' ' '); do
+		for f in "$dir"/*.repo; do
+			[ ! -f "$f" ] || cat "$f"
+			echo
+		done
+	done | awk '
+		function flush() { if (section != "" && enabled) printf "%s", keys; keys = "" }
+		/^[[:space:]]*\[.*\]/ { flush(); section = $0; enabled = 1; next }
+		/^[[:space:]]*enabled[[:space:]]*=/ { v = $0; sub(/^[^=]*=[[:space:]]*/, "", v); enabled = (v !~ /^(0|false|no|False|No)/) }
+		/^[[:space:]]*gpgkey[[:space:]]*=/ { v = $0; sub(/^[^=]*=[[:space:]]*/, "", v); gsub(/[ ,]+/, "\n", v); keys = keys v "\n" }
+		END { flush() }' | grep -v '^$' |
+		sed -e "s/\\\$releasever/$REPOBUILD_RELEASEVER/g" -e "s/\\\$basearch/$arch/g" | sort -u
+}
+
+# rb_verify: check the signature of every downloaded package against the
+# keys the repositories declare, imported into the empty root's keyring.
+# The package manager has checked them already (gpgcheck=1); this makes the
+# guarantee independent of how it treats --downloadonly.
+rb_verify() {
+	n=0
+	for key in $(rb_keys); do
+		n=$((n + 1))
+		case "$key" in
+		file://*) cp "${key#file://}" "$work/key$n" ;;
+		*) rb_get "$key" "$work/key$n" ;;
+		esac || { echo "repobuild: cannot read the key $key" >&2; exit 1; }
+		rpm --root "$root" --import "$work/key$n" || { echo "repobuild: cannot import the key $key" >&2; exit 1; }
+	done
+	for f in "$dl"/*.rpm; do
+		out=$(LC_ALL=C rpm --root "$root" -K "$f" 2>&1) || true
+		case "$out" in
+		*"NOT OK"* | *MISSING* | *NOKEY*) ;;
+		*"signatures OK" | *" pgp "*" OK" | *" gpg "*" OK") continue ;;
+		esac
+		echo "repobuild: ${f##*/} is not signed by a key of its repository: $out" >&2
+		exit 1
+	done
+}
+
+# rb_get URL FILE: download URL with whatever the image has.
+rb_get() {
+	if command -v curl >/dev/null 2>&1; then
+		curl -fsSL --retry 3 -o "$2" "$1"
+	elif py=$(rb_python); then
+		"$py" -c 'import sys
+try:
+    from urllib.request import urlopen
+except ImportError:
+    from urllib2 import urlopen
+open(sys.argv[2], "wb").write(urlopen(sys.argv[1]).read())' "$1" "$2"
+	else
+		echo "repobuild: neither curl nor Python to download $1" >&2
+		return 1
+	fi
+}
+
+# rb_nevras: NAME-EPOCH:VERSION-RELEASE.ARCH of every downloaded package.
+rb_nevras() {
+	rpm -qp --nosignature --qf '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\n' "$dl"/*.rpm | sort >"$work/nevras"
+}
+
+# rb_publish URLS: copy the closure into the tree and write the lock.
+# URLS holds the download URL of each package, one a line (matched by file
+# name; a package without one is locked as "-").
+rb_publish() {
+	count=0
+	for f in "$dl"/*.rpm; do
+		name=${f##*/}
+		cp "$f" "$pkgs/$name"
+		uri=$(grep "/$name\$" "$1" | head -n 1)
+		size=$(wc -c <"$f" | tr -d ' ')
+		sum=$(sha256sum "$f")
+		printf '%s Packages/%s %s SHA256:%s\n' "${uri:--}" "$name" "$size" "${sum%% *}" >>"$report/lock"
+		count=$((count + 1))
+	done
+	echo "repobuild: $count packages for $arch"
+}
+
+# rb_metadata DIR...: from the upstream repodata directories DIR..., keep
+# what the produced repository passes on, in report/repodata/:
+#   modules.yaml     the module streams with an artifact in the closure
+#                    (without it, dnf on the target filters modular
+#                    packages out), with their defaults
+#   comps.xml        the comps groups, merged over the repositories
+#   updateinfo.xml   the advisories that name a package of the closure
+rb_metadata() {
+	out=$report/repodata
+	py=$(rb_python) || py=
+	: >"$work/modules.yaml"
+	comps=
+	updateinfo=
+	for dir in "$@"; do
+		for f in "$dir"/*; do
+			[ -f "$f" ] || continue
+			case "${f##*/}" in
+			*modules.yaml*) rb_cat "$f" >>"$work/modules.yaml" ;;
+			*comps*.xml*) comps="$comps $f" ;;
+			*updateinfo.xml*) updateinfo="$updateinfo $f" ;;
+			esac
+		done
+	done
+	if [ -s "$work/modules.yaml" ]; then
+		awk -f /repobuild/in/modules-subset.awk "$work/nevras" "$work/modules.yaml" >"$work/subset.yaml"
+		if grep -q '^document: modulemd$' "$work/subset.yaml"; then
+			mv "$work/subset.yaml" "$out/modules.yaml"
+			echo "repobuild: modules.yaml: $(grep -c '^document: modulemd$' "$out/modules.yaml") module streams"
+		fi
+	fi
+	if [ -n "$py" ]; then
+		# shellcheck disable=SC2086 # file lists
+		[ -z "$comps" ] || "$py" /repobuild/in/repometa.py comps "$out/comps.xml" $comps
+		# shellcheck disable=SC2086
+		[ -z "$updateinfo" ] || "$py" /repobuild/in/repometa.py updateinfo "$out/updateinfo.xml" "$work/nevras" $updateinfo
+	elif [ -n "$comps$updateinfo" ]; then
+		echo "repobuild: no Python in the image: comps groups and updateinfo are not passed on" >&2
+	fi
+}
+
+# rb_cat FILE: FILE decompressed (Python where the image lacks the tool).
+rb_cat() {
+	if [ -n "${py:-}" ] && case "$1" in *.gz | *.xz | *.bz2) true ;; *) false ;; esac then
+		"$py" /repobuild/in/repometa.py cat "$1"
+		return
+	fi
+	case "$1" in
+	*.gz) gzip -dc "$1" ;;
+	*.xz) xz -dc "$1" ;;
+	*.bz2) bzip2 -dc "$1" ;;
+	*.zst) zstd -dc "$1" ;;
+	*) cat "$1" ;;
+	esac
+}

@@ -1,0 +1,94 @@
+#!/bin/sh
+# repobuild yum fetch (EL7): resolve the full dependency closure of the
+# requests from an empty install root, download it and check every
+# signature. EL7's yum has no --forcearch: it resolves for the architecture
+# it runs on, so the builder runs this script on the target's platform
+# (under QEMU for a foreign one; see manager.yaml).
+#
+# in      /repobuild/in/requests    one request a line: SPEC, or SPEC optional
+#         /repobuild/in/repos.d/    the repositories (distro definition, packages.yaml)
+# out     /repobuild/out/$REPOBUILD_TREE/Packages/*.rpm
+# report  /repobuild/report/lock     URI FILE SIZE HASH for every package
+#         /repobuild/report/failed   SPEC<TAB>reason, for requests yum cannot meet
+#         /repobuild/report/skipped  SPEC<TAB>reason, for optional requests left out
+#         /repobuild/report/repodata/{comps.xml,updateinfo.xml}
+# cache   /var/cache/repobuild       yum metadata, one cache per distro and arch
+set -eu
+. /repobuild/in/lib.sh
+rb_init
+
+if [ "$(uname -m)" != "$arch" ]; then
+	echo "repobuild: yum resolves for the machine it runs on ($(uname -m)), not $arch: run it on $arch" >&2
+	exit 1
+fi
+# yum keeps its cache under the install root: point that at the cache mount.
+mkdir -p "$cache/yum" "$root/var/cache"
+ln -s "$cache/yum" "$root/var/cache/yum"
+# skip_missing_names_on_install=0: a name that does not exist fails instead
+# of being skipped (yum's default on EL7).
+cat >"$work/yum.conf" <<EOF
+[main]
+cachedir=/var/cache/yum/\$basearch/\$releasever
+keepcache=0
+gpgcheck=1
+plugins=0
+obsoletes=1
+exactarch=1
+skip_missing_names_on_install=0
+metadata_expire=0
+EOF
+
+# Without -y: --assumeno and -y together are not clear to every yum.
+yum_() {
+	yum -c "$work/yum.conf" --setopt=reposdir="$reposdir" --installroot="$root" \
+		--releasever="$REPOBUILD_RELEASEVER" "$@"
+}
+
+# attempt SPEC: does SPEC resolve on its own? (yum's words in $work/one)
+attempt() {
+	yum_ --assumeno install "$1" >"$work/one" 2>&1 || true
+	grep -q 'Exiting on user command' "$work/one"
+}
+
+echo "repobuild: yum $(yum --version | head -n 1) for $arch, releasever $REPOBUILD_RELEASEVER"
+# All of each repository's metadata, comps and updateinfo included.
+yum_ -y makecache
+rb_requests
+# shellcheck disable=SC2086 # specs hold no white space
+rb_optional attempt $optional
+
+if [ -n "$required$optional_ok" ]; then
+	# shellcheck disable=SC2086
+	yum_ -y install --downloadonly --downloaddir="$dl" $required $optional_ok >"$work/log" 2>&1 || true
+	if ! grep -q 'exiting because "Download Only" specified' "$work/log"; then
+		# shellcheck disable=SC2086
+		rb_failed attempt "$work/log" $required
+	fi
+	cat "$work/log"
+fi
+if ! ls "$dl"/*.rpm >/dev/null 2>&1; then
+	echo "repobuild: nothing to download for $arch" >&2
+	exit 0
+fi
+
+# yum checks signatures only in a real transaction: rb_verify is the check.
+rb_verify
+rb_nevras
+# Download URLs for the lock, where yum-utils is installed.
+: >"$work/urls"
+if command -v repoquery >/dev/null 2>&1; then
+	# shellcheck disable=SC2046 # NEVRAs hold no white space
+	repoquery -c "$work/yum.conf" --setopt=reposdir="$reposdir" --installroot="$root" \
+		--releasever="$REPOBUILD_RELEASEVER" --location $(cat "$work/nevras") >"$work/urls" 2>/dev/null || true
+fi
+rb_publish "$work/urls"
+
+# yum lists repos as ID/RELEASEVER/BASEARCH; their metadata is in
+# CACHEDIR/BASEARCH/RELEASEVER/ID.
+dirs=
+for id in $(yum_ -q repolist enabled 2>/dev/null | awk 'NR > 1 && $1 != "repolist:" {print $1}' | sed 's|^[!*]||; s|/.*||'); do
+	d=$cache/yum/$arch/$REPOBUILD_RELEASEVER/$id
+	[ ! -d "$d" ] || dirs="$dirs $d"
+done
+# shellcheck disable=SC2086
+rb_metadata $dirs

@@ -1,0 +1,197 @@
+package distros
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"text/template"
+)
+
+// RPM is what yum and dnf distros add to a definition.
+type RPM struct {
+	// Releasever is $releasever for the package manager; default: the
+	// major version.
+	Releasever string `yaml:"releasever,omitempty"`
+	// ModulePlatformID is dnf's module_platform_id ("platform:el9"). An
+	// empty install root has no /etc/os-release to read it from, and
+	// without it every module that requires the platform is filtered out.
+	// Empty: read PLATFORM_ID from the image's /etc/os-release.
+	ModulePlatformID string `yaml:"module_platform_id,omitempty"`
+	// Repos are the upstream repositories repobuild configures instead of
+	// the image's own, so that end-of-life images with dead mirrors build
+	// and --mirror applies. Empty: the image's /etc/yum.repos.d is used
+	// (distros whose repositories the user supplies with the image).
+	Repos []Repo `yaml:"repos,omitempty"`
+}
+
+// Repo is one yum/dnf repository. BaseURL and GPGKey are Go templates over
+// .Mirror (the distro's mirror, or --mirror), .Arch (x86_64, aarch64),
+// .Version and .Major; $releasever and $basearch are left to the package
+// manager.
+type Repo struct {
+	ID      string `yaml:"id"`
+	Name    string `yaml:"name,omitempty"`
+	BaseURL string `yaml:"baseurl"`
+	// GPGKey are the URLs of the keys that sign the repository's packages.
+	// Required: repobuild never turns gpgcheck off.
+	GPGKey []string `yaml:"gpgkey"`
+	// RepoGPGCheck also checks the signature of repomd.xml.
+	RepoGPGCheck bool `yaml:"repo_gpgcheck,omitempty"`
+	// Disabled repositories are used only when packages.yaml enables them
+	// (`repobuild: {enable: [epel]}`).
+	Disabled bool `yaml:"disabled,omitempty"`
+}
+
+var repoIDRE = regexp.MustCompile(`^[A-Za-z0-9_.:-]+$`)
+
+// Validate checks a repository definition.
+func (r Repo) Validate() error {
+	var errs []error
+	if !repoIDRE.MatchString(r.ID) {
+		errs = append(errs, fmt.Errorf("repo id %q: want letters, digits, and _ . : -", r.ID))
+	}
+	if r.BaseURL == "" {
+		errs = append(errs, fmt.Errorf("repo %s: baseurl is required", r.ID))
+	}
+	if len(r.GPGKey) == 0 {
+		errs = append(errs, fmt.Errorf("repo %s: gpgkey is required: repobuild verifies every package against its repository's key", r.ID))
+	}
+	for _, v := range append([]string{r.BaseURL, r.Name}, r.GPGKey...) {
+		if strings.ContainsAny(v, "\n\r") {
+			errs = append(errs, fmt.Errorf("repo %s: values must be one line", r.ID))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// IsRPM reports whether the distro's package manager is yum or dnf.
+func (d Distro) IsRPM() bool { return d.Manager == "yum" || d.Manager == "dnf" }
+
+func (d Distro) validateRPM() error {
+	if d.RPM == nil && !d.IsRPM() {
+		return nil
+	}
+	var errs []error
+	if !d.IsRPM() {
+		errs = append(errs, fmt.Errorf("rpm: only for yum and dnf distros, not %s", d.Manager))
+	}
+	seen := map[string]bool{}
+	for _, r := range d.RPMConfig().Repos {
+		if seen[r.ID] {
+			errs = append(errs, fmt.Errorf("repo %s: defined twice", r.ID))
+		}
+		seen[r.ID] = true
+		errs = append(errs, r.Validate())
+	}
+	return errors.Join(errs...)
+}
+
+// RPMConfig returns the RPM section with its defaults filled in.
+func (d Distro) RPMConfig() RPM {
+	var r RPM
+	if d.RPM != nil {
+		r = *d.RPM
+	}
+	if r.Releasever == "" {
+		r.Releasever = d.Major()
+	}
+	return r
+}
+
+// RepoFile renders repos as a .repo file for the distro's architecture
+// arch (a platform architecture), with mirror replacing the distro's
+// mirror when set. Disabled repositories are enabled when enable names
+// them; enable naming a repository that none of repos is, is an error.
+func (d Distro) RepoFile(repos []Repo, arch, mirror string, enable []string) ([]byte, error) {
+	native, err := d.Arch(arch)
+	if err != nil {
+		return nil, err
+	}
+	if mirror == "" {
+		mirror = d.Mirror
+	}
+	vars := map[string]string{"Mirror": strings.TrimSuffix(mirror, "/"), "Arch": native, "Version": d.Version, "Major": d.Major()}
+	render := func(what, text string) (string, error) {
+		if !strings.Contains(text, "{{") {
+			return text, nil
+		}
+		t, err := template.New(what).Option("missingkey=error").Parse(text)
+		if err != nil {
+			return "", fmt.Errorf("%s: %s: %w", d.Source, what, err)
+		}
+		var b strings.Builder
+		if err := t.Execute(&b, vars); err != nil {
+			return "", fmt.Errorf("%s: %s: %w", d.Source, what, err)
+		}
+		if strings.Contains(text, ".Mirror") && vars["Mirror"] == "" {
+			return "", fmt.Errorf("%s: %s uses {{.Mirror}}, but the distro has no mirror: pass --mirror URL", d.Source, what)
+		}
+		return b.String(), nil
+	}
+	for _, id := range enable {
+		if !slices.ContainsFunc(repos, func(r Repo) bool { return r.ID == id }) {
+			var ids []string
+			for _, r := range repos {
+				ids = append(ids, r.ID)
+			}
+			return nil, fmt.Errorf("%s has no repository %q to enable (it has: %s)", d.Name, id, strings.Join(ids, ", "))
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# written by repobuild for %s/%s\n", d.Name, arch)
+	for _, r := range repos {
+		baseurl, err := render("repo "+r.ID+" baseurl", r.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		var keys []string
+		for _, k := range r.GPGKey {
+			key, err := render("repo "+r.ID+" gpgkey", k)
+			if err != nil {
+				return nil, err
+			}
+			if key = strings.TrimSpace(key); key != "" {
+				keys = append(keys, key)
+			}
+		}
+		if len(keys) == 0 {
+			return nil, fmt.Errorf("%s: repo %s has no gpgkey for %s", d.Source, r.ID, native)
+		}
+		name := r.Name
+		if name == "" {
+			name = r.ID
+		}
+		enabled := !r.Disabled || slices.Contains(enable, r.ID)
+		fmt.Fprintf(&b, "\n[%s]\nname=%s\nbaseurl=%s\nenabled=%s\ngpgcheck=1\nrepo_gpgcheck=%s\ngpgkey=%s\n",
+			r.ID, name, baseurl, bit(enabled), bit(r.RepoGPGCheck), strings.Join(keys, " "))
+	}
+	return []byte(b.String()), nil
+}
+
+func bit(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// ClientPath is the tree path a client's .repo file names, with $basearch
+// (and $releasever, where it is the version) for the parts that vary:
+// "rocky/$releasever/os/$basearch".
+func (d Distro) ClientPath() string {
+	version := d.Version
+	if d.RPMConfig().Releasever == d.Version {
+		version = "$releasever"
+	}
+	t, err := template.New(d.Name).Option("missingkey=error").Parse(d.Path)
+	if err != nil {
+		return d.Path
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, map[string]string{"Arch": "$basearch", "Version": version, "Major": version, "OS": d.OS}); err != nil {
+		return d.Path
+	}
+	return b.String()
+}
