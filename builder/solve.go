@@ -81,11 +81,12 @@ func Solve(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts So
 		attrs := map[string]string{}
 		maps.Copy(attrs, opts.FrontendAttrs)
 		resp, err = c.Build(ectx, client.SolveOpt{
-			Exports:      opts.Exports,
-			CacheExports: opts.CacheExports,
-			CacheImports: opts.CacheImports,
-			LocalMounts:  opts.LocalMounts,
-			Session:      []session.Attachable{authProvider()},
+			FrontendAttrs: attrs,
+			Exports:       opts.Exports,
+			CacheExports:  opts.CacheExports,
+			CacheImports:  opts.CacheImports,
+			LocalMounts:   opts.LocalMounts,
+			Session:       []session.Attachable{authProvider()},
 		}, "repobuild", fn, ch)
 		return err
 	})
