@@ -79,6 +79,6 @@ printf '\nratios (targets in issue 6):\n'
 printf '  arm64 cold / amd64 cold            %5s  (<= 1.2)\n' "$(ratio "$(secs "arm64 cold")" "$(secs "amd64 cold")")"
 printf '  arm64 emulated / arm64 cross       %5s\n' "$(ratio "$(secs "arm64 cold emulated")" "$(secs "arm64 cold")")"
 printf '  amd64 cold / bare apt-get limit    %5s  (<= 1.5)\n' "$(ratio "$(secs "amd64 cold")" "$(secs "limit: bare apt-get amd64")")"
-printf '  no-op rebuild, seconds             %5s  (<= 3)\n' "$(secs "amd64 no-op")"
+printf '  no-op rebuild, seconds             %5.1f  (<= 3)\n' "$(secs "amd64 no-op")"
 printf '  +1 pkg fetched / its new closure   %5s  (<= 1.2; %s of %s bytes)\n' "$( ((delta > 0)) && ratio "$fetched" "$delta" || echo -)" "$fetched" "$delta"
 printf '  client peak memory, MiB            %5s  (<= 150)\n' "$maxrss"
