@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/client"
+
+	"github.com/repobuild/repobuild/builder/output"
 )
 
 // ParseCacheOptions reads buildx-style --cache-to/--cache-from values:
@@ -16,16 +18,11 @@ func ParseCacheOptions(values []string) ([]client.CacheOptionsEntry, error) {
 		if v == "" {
 			continue
 		}
-		attrs := map[string]string{}
-		if !strings.Contains(v, "=") {
-			attrs["type"], attrs["ref"] = "registry", v
-		} else {
-			for _, field := range strings.Split(v, ",") {
-				k, val, ok := strings.Cut(field, "=")
-				if !ok {
-					return nil, fmt.Errorf("cache option %q: %q is not KEY=VALUE", v, field)
-				}
-				attrs[strings.TrimSpace(k)] = strings.TrimSpace(val)
+		attrs := map[string]string{"type": "registry", "ref": v}
+		if strings.Contains(v, "=") {
+			var err error
+			if attrs, err = output.ParseAttrs("cache option", v); err != nil {
+				return nil, err
 			}
 		}
 		typ := attrs["type"]
