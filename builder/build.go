@@ -164,7 +164,9 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 			if err != nil {
 				return err
 			}
-			if _, err := solve(ectx, td, false); err != nil {
+			// Evaluated now: a lazy result would only be built with the
+			// indexes, after every target has resolved.
+			if _, err := solve(ectx, td, true); err != nil {
 				return errors.New(d.Name + ": installing the index tools: " + err.Error())
 			}
 			return nil

@@ -21,8 +21,7 @@ import (
 // Each solve of dests.Solves() takes one result shape and sends at most one
 // export to the client. The first solve builds; the next ones run the
 // same graph, which BuildKit finds in its cache, so every output holds the
-// same tree. They ignore WithNoCache: the first solve has just fetched
-// anew, and its result is the newest in the cache.
+// same tree (WithNoCache gives them all the same refresh).
 func (b *Builder) Export(ctx context.Context, c *client.Client, dests output.Destinations, so SolveOptions) error {
 	var prepared output.Destinations
 	for i, ds := range dests.Solves() {
@@ -63,7 +62,7 @@ func (b *Builder) Export(ctx context.Context, c *client.Client, dests output.Des
 // again returns a builder of the same targets that takes what it can from
 // BuildKit's cache and does not repeat the first one's warnings.
 func (b *Builder) again() *Builder {
-	nb := New(b.targets, append(b.opts[:len(b.opts):len(b.opts)], WithNoCache(false))...)
+	nb := New(b.targets, b.opts...)
 	nb.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	return nb
 }

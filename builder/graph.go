@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/containerd/platforms"
@@ -39,7 +40,7 @@ type Graph struct {
 // NewGraph returns a graph builder. The build platform defaults to
 // linux/amd64; builders pass the platform of their worker.
 func NewGraph(opts ...Option) *Graph {
-	o := options{buildPlatform: ocispecs.Platform{OS: "linux", Architecture: "amd64"}}
+	o := options{buildPlatform: ocispecs.Platform{OS: "linux", Architecture: "amd64"}, downloads: DefaultDownloads}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -319,6 +320,7 @@ func (g *Graph) stepEnv(d distros.Distro, arch, nativeArch, tree string) []envVa
 		{"REPOBUILD_VERSION", d.Version},
 		{"REPOBUILD_MIRROR", d.MirrorFor(arch, g.opts.mirror)},
 		{"REPOBUILD_CHECK_VALID_UNTIL", checkValidUntil},
+		{"REPOBUILD_DOWNLOADS", strconv.Itoa(g.opts.downloads)},
 	}
 }
 
@@ -340,9 +342,12 @@ func runEnv(vars []envVar) llb.RunOption {
 	return opts
 }
 
+// cacheOpt makes a fetch run again under WithNoCache. It changes the
+// step's environment rather than setting llb.IgnoreCache, which would also
+// start the step on empty cache mounts and download every package again.
 func (g *Graph) cacheOpt() llb.RunOption {
-	if g.opts.noCache {
-		return llb.IgnoreCache
+	if g.opts.refresh != "" {
+		return llb.AddEnv("REPOBUILD_REFRESH", g.opts.refresh)
 	}
 	return runOptions{}
 }

@@ -244,22 +244,43 @@ func TestRepository(t *testing.T) {
 }
 
 func TestNoCache(t *testing.T) {
-	f, err := NewGraph(WithNoCache(true)).Fetch(debianTarget(t, "amd64"))
+	report := func(opts ...Option) llb.State {
+		t.Helper()
+		f, err := NewGraph(opts...).Fetch(debianTarget(t, "amd64"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Report
+	}
+	refresh := func(st llb.State) (string, bool) {
+		t.Helper()
+		execs, _ := ops(t, st)
+		v, ok := env(byScript(t, execs, "fetch.sh")[0])["REPOBUILD_REFRESH"]
+		return v, ok
+	}
+	noCache := WithNoCache(true)
+	def, err := report(noCache).Marshal(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := f.Report.Marshal(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ignored := 0
 	for _, md := range def.Metadata {
 		if md.IgnoreCache {
-			ignored++
+			t.Error("an op ignores the cache: its cache mounts would start empty")
 		}
 	}
-	if ignored != 1 {
-		t.Errorf("%d ops ignore the cache, want the fetch alone", ignored)
+	first, ok := refresh(report(noCache))
+	if !ok || first == "" {
+		t.Error("the fetch has no REPOBUILD_REFRESH: it would be a cache hit")
+	}
+	if _, ok := refresh(report()); ok {
+		t.Error("REPOBUILD_REFRESH without WithNoCache")
+	}
+	// One option, several graphs (one call's several outputs): one refresh.
+	if again, _ := refresh(report(noCache)); again != first {
+		t.Errorf("two graphs built with one WithNoCache option differ: %q, %q", first, again)
+	}
+	if other, _ := refresh(report(WithNoCache(true))); other == first {
+		t.Error("two --no-cache builds share a fetch: the second would not resolve again")
 	}
 }
 

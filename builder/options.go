@@ -1,6 +1,9 @@
 package builder
 
 import (
+	"strconv"
+	"time"
+
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -13,8 +16,9 @@ type options struct {
 	registryMirror string
 	mirror         string
 	images         map[string]string
-	noCache        bool
+	refresh        string
 	parallel       int
+	downloads      int
 	nginxImage     string
 }
 
@@ -52,15 +56,35 @@ func WithImage(distro, ref string) Option {
 	}
 }
 
-// WithNoCache re-resolves and re-downloads even when nothing changed, to
-// pick up new upstream versions.
+// WithNoCache resolves again even when nothing changed, to pick up new
+// upstream versions. The package caches stay: only what changed upstream
+// is downloaded. Every graph built with the returned option resolves the
+// same way, so the outputs of one call agree.
 func WithNoCache(on bool) Option {
-	return func(o *options) { o.noCache = on }
+	refresh := ""
+	if on {
+		refresh = strconv.FormatInt(time.Now().UnixNano(), 10)
+	}
+	return func(o *options) { o.refresh = refresh }
 }
 
 // WithParallel bounds how many targets resolve at once (0: all).
 func WithParallel(n int) Option {
 	return func(o *options) { o.parallel = n }
+}
+
+// DefaultDownloads is how many package files a target downloads at once.
+const DefaultDownloads = 4
+
+// WithDownloads sets how many package files each target downloads at once
+// from its mirror (1: one after the other, as the package manager alone
+// does). n < 1 keeps DefaultDownloads.
+func WithDownloads(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.downloads = n
+		}
+	}
 }
 
 // WithNginxImage uses ref, as is, as the base of the nginx image output

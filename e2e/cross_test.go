@@ -125,14 +125,68 @@ func TestCacheExportImport(t *testing.T) {
 	}
 }
 
+// TestIncrementalDownloads: adding a package downloads its new closure and
+// nothing else, and --no-cache resolves again without downloading again
+// what the package cache holds.
+func TestIncrementalDownloads(t *testing.T) {
+	e := setup(t)
+	dir := t.TempDir()
+	build := func(name, list string, extra ...string) metadata {
+		t.Helper()
+		pkgs := filepath.Join(dir, name+".yaml")
+		if err := os.WriteFile(pkgs, []byte("common: ["+list+"]\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		meta := filepath.Join(dir, name+".json")
+		args := append([]string{"--distro", "debian12", "--arch", "amd64", "-f", pkgs, "-o", filepath.Join(dir, name),
+			"--registry-mirror", e.mirror, "--progress", "plain", "--metadata-file", meta}, extra...)
+		if _, stderr, err := e.repobuild(t, args...); err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, stderr)
+		}
+		return readMetadata(t, meta)
+	}
+	e.prune(t)
+	first := build("first", "socat")
+	if first.Targets[0].Cached || first.Targets[0].Downloaded != first.Targets[0].Bytes {
+		t.Fatalf("after a prune: cached=%v, downloaded %d of %d bytes, want everything downloaded",
+			first.Targets[0].Cached, first.Targets[0].Downloaded, first.Targets[0].Bytes)
+	}
+	plus := build("plus", "socat, jq")
+	had := map[string]bool{}
+	for _, l := range first.Targets[0].Lock {
+		had[l.File] = true
+	}
+	var closure int64
+	for _, l := range plus.Targets[0].Lock {
+		if !had[l.File] {
+			closure += l.Size
+		}
+	}
+	if closure == 0 || plus.Targets[0].Downloaded != closure {
+		t.Errorf("adding jq downloaded %d bytes, want its new closure: %d bytes", plus.Targets[0].Downloaded, closure)
+	}
+	again := build("again", "socat, jq", "--no-cache")
+	if again.Targets[0].Cached {
+		t.Error("--no-cache: the resolve step was a cache hit")
+	}
+	if again.Targets[0].Downloaded != 0 {
+		t.Errorf("--no-cache downloaded %d bytes again; the package cache holds them all", again.Targets[0].Downloaded)
+	}
+	if a, b := lockFiles(plus), lockFiles(again); !slices.Equal(a, b) {
+		t.Errorf("--no-cache resolved other packages:\n%v\n%v", a, b)
+	}
+}
+
 type metadata struct {
 	Targets []struct {
 		Distro     string `json:"distro"`
 		Arch       string `json:"arch"`
 		Cached     bool   `json:"cached"`
 		Downloaded int64  `json:"downloaded"`
+		Bytes      int64  `json:"bytes"`
 		Lock       []struct {
 			File   string `json:"file"`
+			Size   int64  `json:"size"`
 			SHA256 string `json:"sha256"`
 		} `json:"lock"`
 	} `json:"targets"`

@@ -20,6 +20,7 @@ type buildFlags struct {
 	emulate        bool
 	noCache        bool
 	parallel       int
+	downloads      int
 	registryMirror string
 	images         []string
 	cacheTo        []string
@@ -59,8 +60,9 @@ tree that hosts without network access install from.`,
 		"type=image,name=REF[,push=true][,registry.insecure=true] | type=nginx,name=REF[,push=true] | type=nginx,dest=FILE")
 	fl.StringVar(&f.progress, "progress", "auto", "progress output: auto, plain, tty, quiet or rawjson")
 	fl.BoolVar(&f.emulate, "emulate", false, "run each package manager on the target architecture under QEMU instead of resolving natively")
-	fl.BoolVar(&f.noCache, "no-cache", false, "resolve and download again even when packages.yaml is unchanged (picks up new upstream versions)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "resolve again even when packages.yaml is unchanged, to pick up new upstream versions (the package cache stays: only what changed is downloaded)")
 	fl.IntVar(&f.parallel, "parallel", 0, "targets resolved at once (0: all)")
+	fl.IntVar(&f.downloads, "downloads", builder.DefaultDownloads, "package files each target downloads at once from its mirror")
 	fl.StringVar(&f.registryMirror, "registry-mirror", os.Getenv("REPOBUILD_REGISTRY_MIRROR"), "pull base images from HOST[/PREFIX] instead of their registries ($REPOBUILD_REGISTRY_MIRROR)")
 	fl.StringArrayVar(&f.images, "image", nil, "base image of one distro: DISTRO=REF (repeatable)")
 	fl.StringVar(&f.metadataFile, "metadata-file", "", "write what each target resolved (packages, sizes, bytes downloaded, the lock) as JSON to FILE")
@@ -82,6 +84,9 @@ func runBuild(cmd *cobra.Command, f *buildFlags) error {
 			slog.Warn(w, "target", t.String())
 		}
 	}
+	if f.downloads < 1 {
+		return fmt.Errorf("--downloads %d: want 1 or more", f.downloads)
+	}
 	if len(f.outputs) == 0 {
 		return fmt.Errorf("no output given: use -o DIR")
 	}
@@ -89,6 +94,7 @@ func runBuild(cmd *cobra.Command, f *buildFlags) error {
 		builder.WithEmulation(f.emulate),
 		builder.WithNoCache(f.noCache),
 		builder.WithParallel(f.parallel),
+		builder.WithDownloads(f.downloads),
 		builder.WithRegistryMirror(f.registryMirror),
 		builder.WithMirror(f.mirror),
 		builder.WithNginxImage(f.nginxImage),

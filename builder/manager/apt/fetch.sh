@@ -18,6 +18,7 @@ set -eu
 . /repobuild/in/sources.sh
 
 arch=$REPOBUILD_ARCH
+downloads=${REPOBUILD_DOWNLOADS:-4}
 cache=/var/cache/repobuild
 report=/repobuild/report
 pool=/repobuild/out/$REPOBUILD_TREE/pool/$REPOBUILD_CODENAME
@@ -31,10 +32,12 @@ mkdir -p "$cache/lists/partial" "$cache/archives/partial" "$work/empty/partial" 
 echo 0 > "$report/fetched"
 
 # An empty dpkg status: apt resolves the whole closure, not the delta
-# against what this image happens to have installed.
+# against what this image happens to have installed. The binary caches of
+# lists and status live as long as this step: built once by the update,
+# read by every apt-get after it.
 set -- -o "APT::Architecture=$arch" -o "APT::Architectures::=$arch" \
 	-o "Dir::State::status=$work/status" -o "Dir::State::lists=$cache/lists" \
-	-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
+	-o "Dir::Cache::pkgcache=$work/pkgcache.bin" -o "Dir::Cache::srcpkgcache=$work/srcpkgcache.bin" \
 	-o APT::Install-Recommends=false -o APT::Install-Suggests=false \
 	-o Acquire::Retries=3 -o Acquire::Languages=none \
 	-o Debug::NoLocking=true -o APT::Sandbox::User=root
@@ -104,29 +107,61 @@ while read -r _ file size _; do
 	[ -f "$cache/archives/$file" ] || fetched=$((fetched + size))
 done <"$work/uris"
 echo "$fetched" >"$report/fetched"
-echo "repobuild: $count packages, $fetched bytes to download ($arch)"
-# shellcheck disable=SC2086
-apt-get "$@" -q -y --download-only -o "Dir::Cache::archives=$cache/archives" install $main
-for spec in $extra; do
-	apt-get "$@" -q -y --download-only -o "Dir::Cache::archives=$cache/archives" install "$spec"
-done
+echo "repobuild: $count packages, $fetched bytes to download ($arch, $downloads at once)"
 
-# Copy the closure out of the cache. apt checked every download against
-# the signed indexes; the copy is checked again against the hash apt
-# resolved (when it gives one) and the lock records its SHA256. Pool names
-# drop the epoch, as in Debian's own archive.
-while read -r uri file size hash; do
-	name=$(printf '%s' "$file" | sed 's/_[0-9]*%3a/_/')
+# apt fetches from one mirror one file after the other. Split the closure
+# into $downloads shards of about equal size and let one `apt-get download`
+# fetch each, all at once. apt-get download checks every file against the
+# hashes of the signed indexes, refuses unauthenticated ones, and keeps
+# what the cache already holds. Files are named as in --print-uris: the
+# second field, NAME_VERSION_ARCH.deb with the epoch's colon as %3a.
+awk '{
+	n = $2; sub(/_.*/, "", n)
+	v = $2; sub(/^[^_]*_/, "", v); sub(/_[^_]*$/, "", v); gsub(/%3a/, ":", v)
+	a = $2; sub(/.*_/, "", a); sub(/\.deb$/, "", a)
+	print $3, n ":" a "=" v
+}' "$work/uris" | sort -rn | awk -v n="$downloads" -v dir="$work" '{
+	# The largest first, each to the shard with the fewest bytes.
+	best = 0
+	for (i = 1; i < n; i++) if (bytes[i] < bytes[best]) best = i
+	bytes[best] += $1
+	print $2 >(dir "/shard" best)
+}'
+(
+	cd "$cache/archives"
+	pids=
+	for shard in "$work"/shard*; do
+		[ -f "$shard" ] || continue
+		# shellcheck disable=SC2046 # specs hold no white space
+		apt-get "$@" -q download $(cat "$shard") >"$shard.log" 2>&1 &
+		pids="$pids $!"
+	done
+	ok=true
+	for pid in $pids; do wait "$pid" || ok=false; done
+	cat "$work"/shard*.log | grep -v '^Get:\|^Fetched ' || true
+	echo "repobuild: downloaded with $downloads connections: $(cat "$work"/shard*.log | grep -c '^Get:') files"
+	[ "$ok" = true ] || { echo "repobuild: apt-get download failed for $arch" >&2; exit 1; }
+)
+
+# Copy the closure out of the cache. Pool names drop the epoch, as in
+# Debian's own archive: $work/closure has URI FILE POOLNAME SIZE HASH. The
+# copies are checked against the hashes apt resolved, and the lock records
+# each file's SHA256.
+awk '{ name = $2; sub(/_[0-9]*%3a/, "_", name); print $1, $2, name, $3, $4 }' "$work/uris" >"$work/closure"
+while read -r _ file name _; do
 	cp "$cache/archives/$file" "$pool/$name"
-	case "${hash:-}" in
-	SHA512:*) tool=sha512sum ;; SHA256:*) tool=sha256sum ;; SHA1:*) tool=sha1sum ;; MD5Sum:*) tool=md5sum ;; *) tool= ;;
-	esac
-	if [ -n "$tool" ]; then
-		echo "${hash#*:}  $pool/$name" | "$tool" -c --quiet - ||
-			{ echo "repobuild: $name does not match $hash" >&2; exit 1; }
-	fi
-	sum=$(sha256sum "$pool/$name")
-	printf '%s %s %s SHA256:%s\n' "$uri" "$name" "$size" "${sum%% *}" >>"$report/lock"
-done <"$work/uris"
+done <"$work/closure"
+(
+	cd "$pool"
+	for type in SHA512:sha512sum SHA256:sha256sum SHA1:sha1sum MD5Sum:md5sum; do
+		awk -v t="${type%%:*}:" 'index($5, t) == 1 { print substr($5, length(t) + 1) "  " $3 }' "$work/closure" >"$work/check"
+		[ -s "$work/check" ] || continue
+		"${type#*:}" -c --quiet "$work/check" ||
+			{ echo "repobuild: copies in the pool do not match the hashes apt resolved" >&2; exit 1; }
+	done
+	awk '{ print $3 }' "$work/closure" | xargs -r sha256sum >"$work/sums"
+)
+# URI FILE SIZE SHA256:HEX, in the order of the resolution.
+awk 'NR == FNR { sum[$2] = $1; next } { print $1, $3, $4, "SHA256:" sum[$3] }' "$work/sums" "$work/closure" >"$report/lock"
 rm -rf "$work"
 echo "repobuild: $count packages for $arch"

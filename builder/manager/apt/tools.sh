@@ -6,7 +6,7 @@ set -eu
 . /repobuild/in/sources.sh
 export DEBIAN_FRONTEND=noninteractive
 apt_sources /repobuild/in/sources.list
-apt_update
+apt_update -o Acquire::Languages=none
 # shellcheck disable=SC2086 # a list of names
 apt-get -q -y install --no-install-recommends $REPOBUILD_TOOLS
 rm -rf /var/lib/apt/lists/*
