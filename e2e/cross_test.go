@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -215,4 +216,55 @@ func lockFiles(m metadata) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestCrossWithoutEmulator switches off the kernel's QEMU handler for arm64
+// binaries, so that no arm64 program can run on this machine, and builds
+// debian12/arm64: resolving for another architecture runs nothing of it.
+// --emulate, which does run arm64's apt, must then fail.
+func TestCrossWithoutEmulator(t *testing.T) {
+	e := setup(t)
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the test switches off the arm64 emulator of an amd64 machine")
+	}
+	const handler = "/proc/sys/fs/binfmt_misc/qemu-aarch64"
+	if state, err := os.ReadFile(handler); err == nil && strings.HasPrefix(string(state), "enabled") {
+		if err := os.WriteFile(handler, []byte("0"), 0o644); err != nil {
+			t.Fatalf("switching off %s: %v", handler, err)
+		}
+		t.Cleanup(func() {
+			if err := os.WriteFile(handler, []byte("1"), 0o644); err != nil {
+				t.Errorf("switching %s back on: %v", handler, err)
+			}
+		})
+	}
+	dir := t.TempDir()
+	pkgs := filepath.Join(dir, "packages.yaml")
+	if err := os.WriteFile(pkgs, []byte("common: [socat]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := func(name string, extra ...string) error {
+		t.Helper()
+		args := append([]string{"--distro", "debian12", "--arch", "arm64", "-f", pkgs, "-o", filepath.Join(dir, name),
+			"--registry-mirror", e.mirror, "--progress", "plain", "--no-cache"}, extra...)
+		_, stderr, err := e.repobuild(t, args...)
+		if err != nil {
+			return &buildError{err: err, stderr: lastLines(stderr, 15)}
+		}
+		return nil
+	}
+	if err := build("cross"); err != nil {
+		t.Fatalf("cross build without an arm64 emulator: %v", err)
+	}
+	index := packagesIndex(t, filepath.Join(dir, "cross", "debian/dists/bookworm/main/binary-arm64/Packages"))
+	if _, ok := index["socat"]; !ok {
+		t.Errorf("the arm64 index has no socat: %v", slices.Sorted(maps.Keys(index)))
+	}
+	err := build("emulated", "--emulate")
+	if err == nil {
+		t.Fatal("--emulate succeeded with the arm64 emulator switched off: is the test's switch broken?")
+	}
+	if !strings.Contains(err.Error(), "exec format error") {
+		t.Errorf("--emulate failed, but not for want of an arm64 emulator: %v", err)
+	}
 }
