@@ -179,6 +179,14 @@ func TestOutputs(t *testing.T) {
 	tag := fmt.Sprintf("t%d", time.Now().UnixNano())
 	dataRef := e.mirror + "/repobuild-test/data:" + tag
 	nginxRef := e.mirror + "/repobuild-test/nginx:" + tag
+	t.Cleanup(func() {
+		// The tags go; the registry's garbage collection takes the blobs.
+		for _, ref := range []string{dataRef, nginxRef} {
+			if out, err := exec.Command("skopeo", "delete", "--tls-verify=false", "docker://"+ref).CombinedOutput(); err != nil {
+				t.Logf("deleting %s: %v: %s", ref, err, out)
+			}
+		}
+	})
 	pkgs := filepath.Join(e.root, "packages.yaml")
 	stdout, stderr, err := e.repobuild(t, "--distro", "debian12", "--arch", "amd64,arm64", "-f", pkgs,
 		"--registry-mirror", e.mirror, "--progress", "plain",
