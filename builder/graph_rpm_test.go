@@ -169,6 +169,7 @@ gpgkey=https://dl.fedoraproject.org/pub/epel/RPM-GPG-KEY-EPEL-7
 				"REPOBUILD_DISTRO": "centos7", "REPOBUILD_ARCH": native, "REPOBUILD_TREE": "centos/7/os/" + native,
 				"REPOBUILD_VERSION": "7", "REPOBUILD_RELEASEVER": "7", "REPOBUILD_IMAGE_REPOS": "0",
 				"REPOBUILD_MODULE_PLATFORM_ID": "", "REPOBUILD_MIRROR": map[bool]string{true: "https://vault.centos.org", false: tt.mirror}[tt.mirror == ""],
+				"REPOBUILD_DOWNLOADS": "4",
 			}
 			e := env(fetch)
 			for k, v := range wantEnv {
@@ -184,7 +185,7 @@ gpgkey=https://dl.fedoraproject.org/pub/epel/RPM-GPG-KEY-EPEL-7
 				t.Errorf("%s is not mounted read-only", inDir)
 			}
 			in := files(t, f.Report)
-			if in["/fetch.sh"] != string(yum.Files["fetch.sh"]) || in["/lib.sh"] == "" || in["/modules-subset.awk"] == "" {
+			if in["/fetch.sh"] != string(yum.Files["fetch.sh"]) || in["/lib.sh"] == "" || in["/modules-subset.awk"] == "" || in["/closure.py"] == "" {
 				t.Errorf("the fetch does not get yum's fetch.sh and the rpm library (has %v)", keysOf(in))
 			}
 			if got := in["/requests"]; got != "docker-ce-24.0.9-1.el7\nsocat\nnosuch optional\n" {
@@ -213,11 +214,12 @@ func TestYumScript(t *testing.T) {
 	for _, want := range []string{
 		`yum -c "$work/yum.conf" --setopt=reposdir="$reposdir" --installroot="$root" \` + "\n" +
 			`		--releasever="$REPOBUILD_RELEASEVER" "$@"`,
-		`yum_ -y install --downloadonly --downloaddir="$dl" $required $optional_ok`,
+		`yum_ -y install --downloadonly $required $optional_ok`,
 		`yum_ --assumeno install "$1"`,
 		"skip_missing_names_on_install=0",
 		"gpgcheck=1",
-		"plugins=0",
+		// Plugins: repobuild's alone (rb_plugin), none of the image's.
+		"\n$(rb_plugin)\n",
 		"yum_ -y makecache",
 		"rb_verify",
 		`ln -s "$cache/yum" "$root/var/cache/yum"`,
@@ -229,6 +231,57 @@ func TestYumScript(t *testing.T) {
 	for _, bad := range []string{"gpgcheck=0", "--nogpgcheck", "skip-broken", "--resolve"} {
 		if strings.Contains(script, bad) || strings.Contains(string(yum.Files["lib.sh"]), bad) {
 			t.Errorf("the yum scripts use %q", bad)
+		}
+	}
+}
+
+// TestRPMPackageCache checks that yum and dnf keep what they download in
+// the cache mount and take from it what it holds, learn the transaction's
+// files from repobuild's plugin, loaded alone, report the bytes they
+// downloaded, and download several packages at once.
+func TestRPMPackageCache(t *testing.T) {
+	tests := []struct {
+		manager   string
+		want, bad []string
+	}{
+		{"dnf", []string{"keepcache=$keepcache\n", "\tkeepcache=1\n", "\tplugin=$(rb_plugin)\n", "\n$plugin\n",
+			"max_parallel_downloads=$downloads\n", "REPOBUILD_CLOSURE=$closure dnf ", `rb_closure "$work/closure"`},
+			[]string{"--destdir", "plugins=1"}},
+		{"yum", []string{"\nkeepcache=1\n", "\n$(rb_plugin)\n", "max_connections=${REPOBUILD_DOWNLOADS:-4}\n",
+			"REPOBUILD_CLOSURE=$closure yum ", `rb_closure "$work/closure"`},
+			[]string{"--downloaddir", "keepcache=0", "plugins=1"}},
+	}
+	for _, tt := range tests {
+		m, err := manager.Get(tt.manager)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(string(m.Fetch), want) {
+				t.Errorf("%s/fetch.sh lacks %q", tt.manager, want)
+			}
+		}
+		for _, bad := range tt.bad {
+			if strings.Contains(string(m.Fetch), bad) {
+				t.Errorf("%s/fetch.sh has %q", tt.manager, bad)
+			}
+		}
+		lib := string(m.Files["lib.sh"])
+		for _, want := range []string{
+			`printf 'plugins=1\npluginpath=%s\npluginconfpath=%s\n' "$work/plugins" "$work/plugins"`,
+			`cp /repobuild/in/closure.py "$work/plugins/repobuild.py"`,
+			`closure.py fetched "$1" >"$report/fetched"`,
+			`echo 0 >"$report/fetched"`,
+		} {
+			if !strings.Contains(lib, want) {
+				t.Errorf("rpm/lib.sh lacks %q", want)
+			}
+		}
+		plugin := string(m.Files["closure.py"])
+		for _, hook := range []string{"    def resolved(self):", "def postresolve_hook(conduit):"} {
+			if !strings.Contains(plugin, hook) {
+				t.Errorf("closure.py lacks %q", hook)
+			}
 		}
 	}
 }

@@ -131,7 +131,18 @@ func TestCacheExportImport(t *testing.T) {
 // what the package cache holds.
 func TestIncrementalDownloads(t *testing.T) {
 	e := setup(t)
-	dir := t.TempDir()
+	incremental(t, e, t.TempDir(), []string{"--distro", "debian12", "--arch", "amd64", "--registry-mirror", e.mirror},
+		"socat", "socat, jq")
+}
+
+// incremental builds into dir, after a prune and with args, `common:
+// [first]`, then `common: [plus]`, then plus again with --no-cache. It
+// checks that the first build downloads everything, the second only the
+// closure that plus adds, and the third, which resolves again, nothing. It
+// returns its builder, for further builds: packages.yaml `common: [list]`
+// into dir/name.
+func incremental(t *testing.T, e env, dir string, args []string, first, plus string) func(name, list string, extra ...string) metadata {
+	t.Helper()
 	build := func(name, list string, extra ...string) metadata {
 		t.Helper()
 		pkgs := filepath.Join(dir, name+".yaml")
@@ -139,43 +150,45 @@ func TestIncrementalDownloads(t *testing.T) {
 			t.Fatal(err)
 		}
 		meta := filepath.Join(dir, name+".json")
-		args := append([]string{"--distro", "debian12", "--arch", "amd64", "-f", pkgs, "-o", filepath.Join(dir, name),
-			"--registry-mirror", e.mirror, "--progress", "plain", "--metadata-file", meta}, extra...)
-		if _, stderr, err := e.repobuild(t, args...); err != nil {
+		all := append(append([]string{"-f", pkgs, "-o", filepath.Join(dir, name), "--progress", "plain", "--metadata-file", meta},
+			args...), extra...)
+		if _, stderr, err := e.repobuild(t, all...); err != nil {
 			t.Fatalf("%s: %v\n%s", name, err, stderr)
 		}
 		return readMetadata(t, meta)
 	}
 	e.prune(t)
-	first := build("first", "socat")
-	if first.Targets[0].Cached || first.Targets[0].Downloaded != first.Targets[0].Bytes {
+	before := build("first", first)
+	if before.Targets[0].Cached || before.Targets[0].Downloaded != before.Targets[0].Bytes {
 		t.Fatalf("after a prune: cached=%v, downloaded %d of %d bytes, want everything downloaded",
-			first.Targets[0].Cached, first.Targets[0].Downloaded, first.Targets[0].Bytes)
+			before.Targets[0].Cached, before.Targets[0].Downloaded, before.Targets[0].Bytes)
 	}
-	plus := build("plus", "socat, jq")
+	after := build("plus", plus)
 	had := map[string]bool{}
-	for _, l := range first.Targets[0].Lock {
+	for _, l := range before.Targets[0].Lock {
 		had[l.File] = true
 	}
 	var closure int64
-	for _, l := range plus.Targets[0].Lock {
+	for _, l := range after.Targets[0].Lock {
 		if !had[l.File] {
 			closure += l.Size
 		}
 	}
-	if closure == 0 || plus.Targets[0].Downloaded != closure {
-		t.Errorf("adding jq downloaded %d bytes, want its new closure: %d bytes", plus.Targets[0].Downloaded, closure)
+	if closure == 0 || after.Targets[0].Downloaded != closure {
+		t.Errorf("going from [%s] to [%s] downloaded %d bytes, want the new closure: %d bytes",
+			first, plus, after.Targets[0].Downloaded, closure)
 	}
-	again := build("again", "socat, jq", "--no-cache")
+	again := build("again", plus, "--no-cache")
 	if again.Targets[0].Cached {
 		t.Error("--no-cache: the resolve step was a cache hit")
 	}
 	if again.Targets[0].Downloaded != 0 {
 		t.Errorf("--no-cache downloaded %d bytes again; the package cache holds them all", again.Targets[0].Downloaded)
 	}
-	if a, b := lockFiles(plus), lockFiles(again); !slices.Equal(a, b) {
+	if a, b := lockFiles(after), lockFiles(again); !slices.Equal(a, b) {
 		t.Errorf("--no-cache resolved other packages:\n%v\n%v", a, b)
 	}
+	return build
 }
 
 type metadata struct {

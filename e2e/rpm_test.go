@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,7 +31,7 @@ import (
 // fixture world of signed rpms (testdata/rpmworld), serve it on 127.0.0.1
 // and run Debian's real dnf against it, in a stand-in base image, through
 // the same builder code path as the RPM distros, selected by a distro
-// definition the test writes.
+// definition (testdata/rpmworld/distros/fixture9.yaml).
 
 // standinImage is the stand-in for an RPM distro image: Debian with dnf,
 // rpm and createrepo_c (e2e/testdata/standin).
@@ -39,15 +40,22 @@ const standinImage = "docker.io/repobuild/dnf-standin:bookworm"
 // fixture is a served rpmworld.
 type fixture struct {
 	dir string // the world: base/, modular/, RPM-GPG-KEY-fixture
-	url string // http://127.0.0.1:PORT
+	url string // http://127.0.0.1:PORT, for --mirror
+	// distros is the --distros-dir of the fixture distro, fixture9, an
+	// EL9-like distro resolved by Debian's dnf. Its own mirror is dead, as
+	// an end-of-life distro's would be: builds pass --mirror url.
+	distros string
+	// packages is a packages.yaml for it (testdata/rpmworld/packages.yaml).
+	packages string
 }
 
 // serveFixture builds the fixture world and serves it on 127.0.0.1 until
 // the test ends.
 func serveFixture(t *testing.T, e env) fixture {
 	t.Helper()
+	world := filepath.Join(e.root, "testdata", "rpmworld")
 	dir := filepath.Join(t.TempDir(), "world")
-	cmd := exec.Command(filepath.Join(e.root, "testdata", "rpmworld", "build.sh"), dir)
+	cmd := exec.Command(filepath.Join(world, "build.sh"), dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the fixture world: %v\n%s", err, out)
 	}
@@ -58,38 +66,8 @@ func serveFixture(t *testing.T, e env) fixture {
 	srv := &http.Server{Handler: http.FileServer(http.Dir(dir)), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { srv.Close() })
-	return fixture{dir: dir, url: "http://" + l.Addr().String()}
-}
-
-// distros writes the definition of the fixture distro, fixture9, into a
-// new directory for --distros-dir. Its own mirror is dead, as an
-// end-of-life distro's would be: builds pass --mirror fx.url.
-func (fx fixture) distros(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	def := `# The fixture world as an EL9-like distro, resolved by Debian's dnf.
-name: fixture9
-os: fixture
-version: "9"
-manager: dnf
-image: ` + standinImage + `
-arches: {amd64: x86_64, arm64: aarch64}
-aliases: [yum]
-path: "{{.OS}}/{{.Version}}/os/{{.Arch}}"
-mirror: http://127.0.0.1:9/gone
-rpm:
-  releasever: "9"
-  module_platform_id: platform:el9
-  repos:
-    - id: fx-base
-      baseurl: "{{.Mirror}}/base/"
-      gpgkey: [` + fx.url + `/RPM-GPG-KEY-fixture]
-      repo_gpgcheck: true
-`
-	if err := os.WriteFile(filepath.Join(dir, "fixture9.yaml"), []byte(def), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return fixture{dir: dir, url: "http://" + l.Addr().String(),
+		distros: filepath.Join(world, "distros"), packages: filepath.Join(world, "packages.yaml")}
 }
 
 // packagesFile writes packages.yaml: body after the extra repository of
@@ -155,7 +133,7 @@ func (e env) ensureStandin(t *testing.T) {
 	}
 }
 
-// rpmExpected is the closure of fixturePackages per architecture: every
+// rpmExpected is the closure of testdata/rpmworld/packages.yaml per architecture: every
 // package and version that must be installed, and nothing else.
 var rpmExpected = map[string][]string{
 	"x86_64": {"fx-app 0:1.0-1", "fx-data 0:1.0-1", "fx-epoch 3:24.0.9-1", "fx-lib 0:2.0-1", "fx-libc 0:2.34-1",
@@ -163,17 +141,6 @@ var rpmExpected = map[string][]string{
 	"aarch64": {"fx-app 0:1.0-1", "fx-data 0:1.0-1", "fx-epoch 3:24.0.9-1", "fx-lib 0:2.0-1", "fx-libc 0:2.34-1",
 		"fx-modpkg 0:1.0-1.module+fx1", "fx-postfix 0:3.5.8-1"},
 }
-
-// fixturePackages asks for a dependency chain through a virtual provide
-// (fx-app), a pinned version (fx-lib 2.0 of 1.0, 2.0, 2.1), an epoch pin,
-// a modular package from an extra repository, a package built for x86_64
-// only (optional) and one that does not exist (optional); under the keys
-// common, dnf, yum and the distro's own.
-const fixturePackages = `common: [fx-app]
-dnf: [fx-lib-2.0-1]
-yum: [fx-modpkg, "fx-tool?"]
-fixture9: ["fx-epoch-3:24.0.9-1", "fx-nosuch?"]
-`
 
 // TestRPMFixtureOfflineInstall builds the fixture distro for x86_64 and
 // aarch64 in one call and installs the requests from the result with dnf
@@ -183,8 +150,8 @@ func TestRPMFixtureOfflineInstall(t *testing.T) {
 	e := setup(t)
 	e.ensureStandin(t)
 	fx := serveFixture(t, e)
-	distrosDir := fx.distros(t)
-	pkgs := fx.packagesFile(t, "RPM-GPG-KEY-fixture", true, fixturePackages)
+	distrosDir := fx.distros
+	pkgs := fx.packages
 	out := filepath.Join(t.TempDir(), "out")
 	stdout, stderr, err := e.repobuild(t, "--distros-dir", distrosDir, "--distro", "fixture9", "--arch", "amd64,arm64",
 		"-f", pkgs, "-o", out, "--mirror", fx.url, "--registry-mirror", e.mirror, "--progress", "plain")
@@ -357,6 +324,48 @@ dnf_ updateinfo list --all > /result/updateinfo
 	return results
 }
 
+// TestRPMIncrementalDownloads: on the fixture distro, adding a package
+// downloads its new closure and nothing else, --no-cache downloads nothing
+// again, and what the package cache holds that no longer matches the
+// repository (the world rebuilt under a new key: the same file names, other
+// bytes) is downloaded again, never published.
+func TestRPMIncrementalDownloads(t *testing.T) {
+	e := setup(t)
+	e.ensureStandin(t)
+	fx := serveFixture(t, e)
+	dir := t.TempDir()
+	// fx-app brings fx-lib and fx-data with it; its fx-postfix and fx-libc
+	// are in the cache.
+	build := incremental(t, e, dir, []string{"--distros-dir", fx.distros, "--distro", "fixture9", "--arch", "amd64",
+		"--mirror", fx.url, "--registry-mirror", e.mirror}, "fx-postfix", "fx-postfix, fx-app")
+
+	cmd := exec.Command(filepath.Join(e.root, "testdata", "rpmworld", "build.sh"), fx.dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("rebuilding the fixture world: %v\n%s", err, out)
+	}
+	rebuilt := build("rebuilt", "fx-postfix, fx-app", "--no-cache")
+	if got := rebuilt.Targets[0]; got.Downloaded != got.Bytes {
+		t.Errorf("every package changed upstream, and %d of %d bytes were downloaded: stale copies from the cache were used",
+			got.Downloaded, got.Bytes)
+	}
+	if len(rebuilt.Targets[0].Lock) != 5 {
+		t.Errorf("%d packages locked, want 5: %v", len(rebuilt.Targets[0].Lock), lockFiles(rebuilt))
+	}
+	for _, l := range rebuilt.Targets[0].Lock {
+		got, err := os.ReadFile(filepath.Join(dir, "rebuilt", "fixture", "9", "os", "x86_64", l.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join(fx.dir, "base", "Packages", filepath.Base(l.File)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s in the repository is not the one upstream serves", l.File)
+		}
+	}
+}
+
 // TestRPMFixtureBadRequest asks for what the fixture world does not have,
 // and for packages whose extra repository names the wrong key: the build
 // fails naming distro, architecture, package and packages.yaml line (or
@@ -365,7 +374,7 @@ func TestRPMFixtureBadRequest(t *testing.T) {
 	e := setup(t)
 	e.ensureStandin(t)
 	fx := serveFixture(t, e)
-	distrosDir := fx.distros(t)
+	distrosDir := fx.distros
 	otherKey := "RPM-GPG-KEY-other"
 	if err := otherKeyFile(t, filepath.Join(fx.dir, otherKey)); err != nil {
 		t.Fatal(err)
@@ -462,8 +471,8 @@ func TestRPMFixtureEmulated(t *testing.T) {
 	e := setup(t)
 	e.ensureStandin(t)
 	fx := serveFixture(t, e)
-	distrosDir := fx.distros(t)
-	pkgs := fx.packagesFile(t, "RPM-GPG-KEY-fixture", true, fixturePackages)
+	distrosDir := fx.distros
+	pkgs := fx.packages
 	trees, outs := map[string]string{}, map[string]string{}
 	for _, mode := range []string{"cross", "emulated"} {
 		out := filepath.Join(t.TempDir(), "out")

@@ -14,8 +14,8 @@ func TestGet(t *testing.T) {
 		release bool
 	}{
 		{"apt", true, []string{"sources.sh"}, true},
-		{"dnf", true, []string{"lib.sh", "modules-subset.awk", "repometa.py"}, false},
-		{"yum", false, []string{"lib.sh", "modules-subset.awk", "repometa.py"}, false},
+		{"dnf", true, []string{"closure.py", "lib.sh", "modules-subset.awk", "repometa.py"}, false},
+		{"yum", false, []string{"closure.py", "lib.sh", "modules-subset.awk", "repometa.py"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,10 +9,12 @@
 #         /repobuild/in/repos.d/    the repositories (distro definition, packages.yaml)
 # out     /repobuild/out/$REPOBUILD_TREE/Packages/*.rpm
 # report  /repobuild/report/lock     URI FILE SIZE HASH for every package
+#         /repobuild/report/fetched  bytes downloaded, not taken from the cache
 #         /repobuild/report/failed   SPEC<TAB>reason, for requests dnf cannot meet
 #         /repobuild/report/skipped  SPEC<TAB>reason, for optional requests left out
 #         /repobuild/report/repodata/{modules.yaml,comps.xml,updateinfo.xml}
-# cache   /var/cache/repobuild       dnf metadata, one cache per distro and arch
+# cache   /var/cache/repobuild       dnf metadata and packages, one cache per
+#                                   distro and arch
 set -eu
 . /repobuild/in/lib.sh
 rb_init
@@ -21,6 +23,31 @@ platform=${REPOBUILD_MODULE_PLATFORM_ID:-}
 if [ -z "$platform" ] && [ -r /etc/os-release ]; then
 	platform=$(. /etc/os-release && echo "${PLATFORM_ID:-}")
 fi
+version=$(dnf --version 2>/dev/null | head -n 1)
+# dnf downloads at most 20 packages at once (dnf.conf(5)).
+downloads=${REPOBUILD_DOWNLOADS:-4}
+[ "$downloads" -le 20 ] || downloads=20
+# The package cache: dnf 4 keeps what it downloads in the cache mount
+# (keepcache=1, in CACHEDIR/REPOID-HASH/packages/) and downloads a package
+# again only when the copy there does not match the checksum of the
+# repository's metadata: a corrupt or partial copy is replaced (checked
+# with Debian's dnf 4.14). Other versions stay there until BuildKit's
+# garbage collection drops the cache mount; they are never part of a
+# closure. repobuild's plugin (closure.py) names the transaction's files.
+# dnf5 loads no Python plugin: it downloads the whole closure into $dl
+# every time (its download directory is an option of its configuration).
+case "$version" in
+*dnf5*)
+	keepcache=0
+	plugin=plugins=0
+	destdir=--setopt=destdir=$dl
+	;;
+*)
+	keepcache=1
+	plugin=$(rb_plugin)
+	destdir=
+	;;
+esac
 # Explicit settings: images ship defaults of their own. strict=1 and no
 # --skip-broken: a request that cannot be met fails. Weak dependencies are
 # left out, as the target skips missing ones.
@@ -29,16 +56,19 @@ cat >"$work/dnf.conf" <<EOF
 gpgcheck=1
 best=1
 strict=1
-plugins=0
+$plugin
 skip_if_unavailable=0
 install_weak_deps=0
 metadata_expire=0
-keepcache=0
+keepcache=$keepcache
+max_parallel_downloads=$downloads
 ${platform:+module_platform_id=$platform}
 EOF
 
+# With $closure set, repobuild's plugin writes the transaction there.
+closure=
 dnf_() {
-	dnf -c "$work/dnf.conf" --setopt=reposdir="$reposdir" --setopt=cachedir="$cache/dnf" \
+	REPOBUILD_CLOSURE=$closure dnf -c "$work/dnf.conf" --setopt=reposdir="$reposdir" --setopt=cachedir="$cache/dnf" \
 		--installroot="$root" --releasever="$REPOBUILD_RELEASEVER" --forcearch="$arch" -y "$@"
 }
 
@@ -48,11 +78,6 @@ attempt() {
 	grep -q 'Operation aborted' "$work/one"
 }
 
-version=$(dnf --version 2>/dev/null | head -n 1)
-# dnf5 (Fedora 41 and later) takes the download directory as an option of
-# its configuration; dnf 4 as one of install.
-destdir=--destdir=$dl
-case "$version" in *dnf5*) destdir=--setopt=destdir=$dl ;; esac
 echo "repobuild: dnf $version for $arch, releasever $REPOBUILD_RELEASEVER${platform:+, $platform}"
 dnf_ makecache
 rb_requests
@@ -60,12 +85,20 @@ rb_requests
 rb_optional attempt $optional
 
 if [ -n "$required$optional_ok" ]; then
-	# shellcheck disable=SC2086
-	if ! dnf_ install --downloadonly "$destdir" $required $optional_ok >"$work/log" 2>&1; then
+	closure=$work/closure
+	# shellcheck disable=SC2086 # $destdir: one option or none
+	if ! dnf_ install --downloadonly $destdir $required $optional_ok >"$work/log" 2>&1; then
+		closure=
 		# shellcheck disable=SC2086
 		rb_failed attempt "$work/log" $required
 	fi
+	closure=
 	cat "$work/log"
+	if [ -z "$destdir" ]; then
+		rb_closure "$work/closure"
+	elif ls "$dl"/*.rpm >/dev/null 2>&1; then
+		cat "$dl"/*.rpm | wc -c | tr -d ' ' >"$report/fetched"
+	fi
 fi
 if ! ls "$dl"/*.rpm >/dev/null 2>&1; then
 	echo "repobuild: nothing to download for $arch" >&2

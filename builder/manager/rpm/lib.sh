@@ -5,7 +5,8 @@
 #   $work     scratch directory, removed on exit
 #   $root     an empty install root: the closure is resolved against it, so
 #             it does not depend on what the image has installed
-#   $dl       where the package manager downloads the closure
+#   $dl       the closure's packages: what the package manager downloaded,
+#             or links into its package cache (rb_closure)
 #   $pkgs     /repobuild/out/$REPOBUILD_TREE/Packages
 #   $report   /repobuild/report (lock, failed, skipped, repodata/)
 #   $reposdir the repo files to use (rendered by repobuild from the distro
@@ -23,6 +24,7 @@ rb_init() {
 	dl=$work/dl
 	mkdir -p "$cache" "$pkgs" "$report/repodata" "$root" "$dl" "$work/home"
 	: >"$report/lock"
+	echo 0 >"$report/fetched"
 	: >"$report/failed"
 	: >"$report/skipped"
 	# Debian's rpm keeps its database under ~/.rpmdb (the stand-in image);
@@ -34,6 +36,34 @@ rb_init() {
 	if [ "${REPOBUILD_IMAGE_REPOS:-}" = 1 ]; then
 		reposdir=/etc/yum.repos.d,$reposdir
 	fi
+}
+
+# rb_plugin: install repobuild's plugin (closure.py) as the only plugin of
+# yum or dnf 4, and print the lines of the [main] section that load it.
+# With $closure set to a file name, the package manager writes the packages
+# of its transaction there (see closure.py).
+rb_plugin() {
+	mkdir -p "$work/plugins"
+	cp /repobuild/in/closure.py "$work/plugins/repobuild.py"
+	printf '[main]\nenabled=1\n' >"$work/plugins/repobuild.conf"
+	printf 'plugins=1\npluginpath=%s\npluginconfpath=%s\n' "$work/plugins" "$work/plugins"
+}
+
+# rb_closure LISTING: after the package manager downloaded the closure into
+# its package cache (keepcache=1), link the packages LISTING names (written
+# by repobuild's plugin) into $dl, and write to report/fetched the bytes
+# downloaded, not taken from the cache.
+rb_closure() {
+	if [ ! -s "$1" ]; then
+		echo "repobuild: the package manager did not list its transaction: repobuild's plugin did not run" >&2
+		exit 1
+	fi
+	while read -r path _; do
+		ln -s "$path" "$dl/${path##*/}"
+	done <"$1"
+	py=$(rb_python) || { echo "repobuild: no Python to run closure.py" >&2; exit 1; }
+	"$py" /repobuild/in/closure.py fetched "$1" >"$report/fetched"
+	echo "repobuild: $(wc -l <"$1" | tr -d ' ') packages in the closure, $(cat "$report/fetched") bytes of them downloaded"
 }
 
 # rb_python: an interpreter for repometa.py (dnf 4 and yum are Python; dnf5

@@ -9,10 +9,12 @@
 #         /repobuild/in/repos.d/    the repositories (distro definition, packages.yaml)
 # out     /repobuild/out/$REPOBUILD_TREE/Packages/*.rpm
 # report  /repobuild/report/lock     URI FILE SIZE HASH for every package
+#         /repobuild/report/fetched  bytes downloaded, not taken from the cache
 #         /repobuild/report/failed   SPEC<TAB>reason, for requests yum cannot meet
 #         /repobuild/report/skipped  SPEC<TAB>reason, for optional requests left out
 #         /repobuild/report/repodata/{comps.xml,updateinfo.xml}
-# cache   /var/cache/repobuild       yum metadata, one cache per distro and arch
+# cache   /var/cache/repobuild       yum metadata and packages, one cache per
+#                                   distro and arch
 set -eu
 . /repobuild/in/lib.sh
 rb_init
@@ -24,23 +26,31 @@ fi
 # yum keeps its cache under the install root: point that at the cache mount.
 mkdir -p "$cache/yum" "$root/var/cache"
 ln -s "$cache/yum" "$root/var/cache/yum"
+# The package cache: yum keeps what it downloads there (keepcache=1, in
+# CACHEDIR/REPOID/packages/) and downloads a package again only when the
+# copy there does not match the checksum of the repository's metadata.
+# repobuild's plugin (closure.py) names the transaction's files.
 # skip_missing_names_on_install=0: a name that does not exist fails instead
-# of being skipped (yum's default on EL7).
+# of being skipped (yum's default on EL7). EL7's yum downloads in parallel,
+# max_connections at once from one host.
 cat >"$work/yum.conf" <<EOF
 [main]
 cachedir=/var/cache/yum/\$basearch/\$releasever
-keepcache=0
+keepcache=1
+max_connections=${REPOBUILD_DOWNLOADS:-4}
 gpgcheck=1
-plugins=0
+$(rb_plugin)
 obsoletes=1
 exactarch=1
 skip_missing_names_on_install=0
 metadata_expire=0
 EOF
 
-# Without -y: --assumeno and -y together are not clear to every yum.
+# Without -y: --assumeno and -y together are not clear to every yum. With
+# $closure set, repobuild's plugin writes the transaction there.
+closure=
 yum_() {
-	yum -c "$work/yum.conf" --setopt=reposdir="$reposdir" --installroot="$root" \
+	REPOBUILD_CLOSURE=$closure yum -c "$work/yum.conf" --setopt=reposdir="$reposdir" --installroot="$root" \
 		--releasever="$REPOBUILD_RELEASEVER" "$@"
 }
 
@@ -58,13 +68,16 @@ rb_requests
 rb_optional attempt $optional
 
 if [ -n "$required$optional_ok" ]; then
+	closure=$work/closure
 	# shellcheck disable=SC2086
-	yum_ -y install --downloadonly --downloaddir="$dl" $required $optional_ok >"$work/log" 2>&1 || true
+	yum_ -y install --downloadonly $required $optional_ok >"$work/log" 2>&1 || true
+	closure=
 	if ! grep -q 'exiting because "Download Only" specified' "$work/log"; then
 		# shellcheck disable=SC2086
 		rb_failed attempt "$work/log" $required
 	fi
 	cat "$work/log"
+	rb_closure "$work/closure"
 fi
 if ! ls "$dl"/*.rpm >/dev/null 2>&1; then
 	echo "repobuild: nothing to download for $arch" >&2
