@@ -245,7 +245,7 @@ func TestRPMPackageCache(t *testing.T) {
 		want, bad []string
 	}{
 		{"dnf", []string{"keepcache=$keepcache\n", "\tkeepcache=1\n", "\tplugin=$(rb_plugin)\n", "\n$plugin\n",
-			"max_parallel_downloads=$downloads\n", "REPOBUILD_CLOSURE=$closure dnf ", `rb_closure "$work/closure"`},
+			"max_parallel_downloads=$downloads\n", "REPOBUILD_CLOSURE=$closure REPOBUILD_URLS=", `rb_closure "$work/closure"`},
 			[]string{"--destdir", "plugins=1"}},
 		{"yum", []string{"\nkeepcache=1\n", "\n$(rb_plugin)\n", "max_connections=${REPOBUILD_DOWNLOADS:-4}\n",
 			"REPOBUILD_CLOSURE=$closure yum ", `rb_closure "$work/closure"`},

@@ -3,17 +3,21 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -188,6 +192,8 @@ func TestRPMFixtureOfflineInstall(t *testing.T) {
 					install = append(install, s)
 				}
 			}
+			lockArch := map[string]string{"x86_64": "amd64", "aarch64": "arm64"}[arch]
+			checkLockURIs(t, filepath.Join(out, ".repobuild", "fixture9-"+lockArch+".lock"), fx.url)
 			res := e.dnfOffline(t, arch, out, filepath.Join(fx.dir, "RPM-GPG-KEY-fixture"), install)
 			if got := strings.Fields(strings.ReplaceAll(res["installed"], " ", "_")); !reflect.DeepEqual(got, underscored(want)) {
 				t.Errorf("installed on %s:\n%s\nwant exactly:\n%s", arch, res["installed"], strings.Join(want, "\n"))
@@ -204,6 +210,41 @@ func TestRPMFixtureOfflineInstall(t *testing.T) {
 				t.Errorf("advisories: want FXBA-2024:0001 alone:\n%s", res["updateinfo"])
 			}
 		})
+	}
+}
+
+// checkLockURIs checks that every line of a lock names a URI on the
+// mirror that serves exactly the locked file: URI Packages/NAME SIZE SHA256.
+func checkLockURIs(t *testing.T, lock, mirror string) {
+	t.Helper()
+	data, err := os.ReadFile(lock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) == 0 || lines[0] == "" {
+		t.Fatalf("%s is empty", lock)
+	}
+	for _, line := range lines {
+		f := strings.Fields(line)
+		if len(f) != 4 || !strings.HasPrefix(f[0], mirror+"/") || path.Base(f[0]) != path.Base(f[1]) {
+			t.Errorf("%s: %q does not name its package's URI on %s", lock, line, mirror)
+			continue
+		}
+		resp, err := http.Get(f[0])
+		if err != nil {
+			t.Errorf("%s: %v", lock, err)
+			continue
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: GET %s: %s %v", lock, f[0], resp.Status, err)
+			continue
+		}
+		if got := fmt.Sprintf("SHA256:%x", sha256.Sum256(body)); got != f[3] || strconv.Itoa(len(body)) != f[2] {
+			t.Errorf("%s: %s serves %d bytes %s, the lock says %s %s", lock, f[0], len(body), got, f[2], f[3])
+		}
 	}
 }
 

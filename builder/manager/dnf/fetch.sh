@@ -23,7 +23,10 @@ platform=${REPOBUILD_MODULE_PLATFORM_ID:-}
 if [ -z "$platform" ] && [ -r /etc/os-release ]; then
 	platform=$(. /etc/os-release && echo "${PLATFORM_ID:-}")
 fi
-version=$(dnf --version 2>/dev/null | head -n 1)
+# dnf5 (Fedora 41 and later) installs dnf as a link to dnf5. Asking
+# `dnf --version` would cost a second of Python start-up.
+version=4
+case "$(readlink -f "$(command -v dnf)")" in *dnf5*) version=5 ;; esac
 # dnf downloads at most 20 packages at once (dnf.conf(5)).
 downloads=${REPOBUILD_DOWNLOADS:-4}
 [ "$downloads" -le 20 ] || downloads=20
@@ -37,7 +40,7 @@ downloads=${REPOBUILD_DOWNLOADS:-4}
 # dnf5 loads no Python plugin: it downloads the whole closure into $dl
 # every time (its download directory is an option of its configuration).
 case "$version" in
-*dnf5*)
+5)
 	keepcache=0
 	plugin=plugins=0
 	destdir=--setopt=destdir=$dl
@@ -65,10 +68,12 @@ max_parallel_downloads=$downloads
 ${platform:+module_platform_id=$platform}
 EOF
 
-# With $closure set, repobuild's plugin writes the transaction there.
+# With $closure set, repobuild's plugin writes the transaction there, the
+# URLs of its packages to $closure.urls and the enabled repositories to
+# $closure.repos.
 closure=
 dnf_() {
-	REPOBUILD_CLOSURE=$closure dnf -c "$work/dnf.conf" --setopt=reposdir="$reposdir" --setopt=cachedir="$cache/dnf" \
+	REPOBUILD_CLOSURE=$closure REPOBUILD_URLS=${closure:+$closure.urls} REPOBUILD_REPOS=${closure:+$closure.repos} dnf -c "$work/dnf.conf" --setopt=reposdir="$reposdir" --setopt=cachedir="$cache/dnf" \
 		--installroot="$root" --releasever="$REPOBUILD_RELEASEVER" --forcearch="$arch" -y "$@"
 }
 
@@ -107,15 +112,21 @@ fi
 
 rb_verify
 rb_nevras
-# shellcheck disable=SC2046 # NEVRAs hold no white space
-dnf_ -q repoquery --location $(cat "$work/nevras") >"$work/urls" 2>/dev/null || : >"$work/urls"
+if [ -s "$work/closure.urls" ]; then
+	cp "$work/closure.urls" "$work/urls"
+else
+	# dnf5: no plugin, ask dnf.
+	# shellcheck disable=SC2046 # NEVRAs hold no white space
+	dnf_ -q repoquery --location $(cat "$work/nevras") >"$work/urls" 2>/dev/null || : >"$work/urls"
+fi
 rb_publish "$work/urls"
 
 # The upstream metadata of the repositories in use: dnf keeps each as
 # CACHEDIR/REPOID-HASH/repodata; the newest directory of a repo id is the
 # one this run used.
+[ -s "$work/closure.repos" ] || dnf_ -q repolist --enabled | awk 'NR > 1 {print $1}' >"$work/closure.repos"
 dirs=
-for id in $(dnf_ -q repolist --enabled | awk 'NR > 1 {print $1}'); do
+for id in $(cat "$work/closure.repos"); do
 	# shellcheck disable=SC2012 # repo ids hold no white space
 	d=$(ls -td "$cache/dnf/$id"-*/repodata 2>/dev/null | head -n 1)
 	[ -z "$d" ] || dirs="$dirs $d"

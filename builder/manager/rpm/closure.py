@@ -5,7 +5,10 @@
 # downloaded, it writes one line a package of the transaction to the file
 # $REPOBUILD_CLOSURE (when set): PATH INODE SIZE CTIME, where PATH is the
 # file the package manager keeps the package in (its package cache), and the
-# rest the state of that file before the download ("- - -": none).
+# rest the state of that file before the download ("- - -": none). dnf 4
+# also writes the download URL of each package to the file $REPOBUILD_URLS
+# and the ids of the enabled repositories to $REPOBUILD_REPOS, one a line
+# (when set).
 #
 #   closure.py fetched FILE   the bytes the download wrote: the sizes of the
 #                             files of FILE that are new or have changed
@@ -35,6 +38,19 @@ def write(paths):
         f.close()
 
 
+def write_lines(var, lines):
+    out = os.environ.get(var)
+    if not out:
+        return
+    f = open(out, "w")
+    try:
+        for line in lines:
+            if line:
+                f.write("%s\n" % line)
+    finally:
+        f.close()
+
+
 def fetched(listing):
     total = 0
     f = open(listing)
@@ -60,7 +76,10 @@ if Plugin is not None:
         name = "repobuild"
 
         def resolved(self):
-            write(pkg.localPkg() for pkg in self.base.transaction.install_set)
+            pkgs = list(self.base.transaction.install_set)
+            write(pkg.localPkg() for pkg in pkgs)
+            write_lines("REPOBUILD_URLS", (pkg.remote_location() for pkg in pkgs))
+            write_lines("REPOBUILD_REPOS", (repo.id for repo in self.base.repos.iter_enabled()))
 
 
 # yum calls the hooks of the modules in its pluginpath; the module's name
