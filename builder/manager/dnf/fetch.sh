@@ -83,21 +83,39 @@ attempt() {
 	grep -q 'Operation aborted' "$work/one"
 }
 
-echo "repobuild: dnf $version for $arch, releasever $REPOBUILD_RELEASEVER${platform:+, $platform}"
-dnf_ makecache
-rb_requests
-# shellcheck disable=SC2086 # specs hold no white space
-rb_optional attempt $optional
-
-if [ -n "$required$optional_ok" ]; then
+# install_all SPEC...: resolve and download SPECs into the closure, dnf's
+# words in $work/log.
+install_all() {
 	closure=$work/closure
 	# shellcheck disable=SC2086 # $destdir: one option or none
-	if ! dnf_ install --downloadonly $destdir $required $optional_ok >"$work/log" 2>&1; then
-		closure=
+	dnf_ install --downloadonly $destdir "$@" >"$work/log" 2>&1 || { closure= && return 1; }
+	closure=
+	installed=true
+}
+installed=false
+
+echo "repobuild: dnf $version for $arch, releasever $REPOBUILD_RELEASEVER${platform:+, $platform}"
+rb_requests
+# Every request at once first: each start of dnf loads the metadata anew,
+# so the requests are examined one by one only when that fails. A failure
+# that is not for want of a package (mirror, network, signature) stops the
+# build there, before any optional request could be skipped for it.
+# shellcheck disable=SC2086 # specs hold no white space
+if [ -n "$required$optional" ] && ! install_all $required $optional; then
+	if ! rb_resolution "$work/log"; then
+		cat "$work/log" >&2
+		echo "repobuild: dnf failed for $arch, and not for want of a package (see above)" >&2
+		exit 1
+	fi
+	# shellcheck disable=SC2086
+	rb_optional attempt $optional
+	# shellcheck disable=SC2086
+	if [ -n "$required$optional_ok" ] && ! install_all $required $optional_ok; then
 		# shellcheck disable=SC2086
 		rb_failed attempt "$work/log" $required
 	fi
-	closure=
+fi
+if [ "$installed" = true ]; then
 	cat "$work/log"
 	if [ -z "$destdir" ]; then
 		rb_closure "$work/closure"
