@@ -277,7 +277,9 @@ func TestCrossWithoutEmulator(t *testing.T) {
 	if err == nil {
 		t.Fatal("--emulate succeeded with the arm64 emulator switched off: is the test's switch broken?")
 	}
-	if !strings.Contains(err.Error(), "exec format error") {
+	// BuildKit runs the arm64 apt and the kernel refuses it; or, on a
+	// machine whose buildkitd never saw an emulator, repobuild refuses first.
+	if !strings.Contains(err.Error(), "exec format error") && !strings.Contains(err.Error(), "needs QEMU") {
 		t.Errorf("--emulate failed, but not for want of an arm64 emulator: %v", err)
 	}
 }
