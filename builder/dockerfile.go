@@ -25,9 +25,6 @@ func (g *Graph) Dockerfile(targets []plan.Target, command string) ([]byte, error
 		return nil, fmt.Errorf("no target")
 	}
 	d := targets[0].Distro
-	if d.Manager != "apt" {
-		return nil, fmt.Errorf("%s: repobuild dockerfile writes Dockerfiles for apt distros only so far (%s is %s)", d.Name, d.Name, d.Manager)
-	}
 	for _, t := range targets {
 		if t.Distro.Name != d.Name {
 			return nil, fmt.Errorf("a Dockerfile builds one distro: %s and %s given", d.Name, t.Distro.Name)
@@ -68,16 +65,16 @@ func (g *Graph) Dockerfile(targets []plan.Target, command string) ([]byte, error
 	w.line("")
 	w.line("# The scripts repobuild runs (builder/manager/%s), unchanged.", d.Manager)
 	w.line("FROM scratch AS scripts")
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{"tools.sh", m.Tools}, {"sources.sh", m.Files["sources.sh"]}, {"fetch.sh", m.Fetch}, {"index.sh", m.Index}, {"release.sh", m.Release}} {
+	for _, f := range append([]stepFile{{name: "tools.sh", data: m.Tools}, {name: "fetch.sh", data: m.Fetch},
+		{name: "index.sh", data: m.Index}, {name: "release.sh", data: m.Release}}, helpers(m)...) {
 		if f.data != nil {
 			if err := w.heredoc(f.name, f.data); err != nil {
 				return nil, err
 			}
 		}
 	}
+	// Files of the steps' /repobuild/in that the scripts stage holds.
+	inScripts := func(f stepFile) bool { _, ok := m.Files[f.name]; return ok }
 
 	// The tools run on the builder's platform, whichever it is: one stage
 	// per architecture the distro has, the build picks its own.
@@ -87,13 +84,19 @@ func (g *Graph) Dockerfile(targets []plan.Target, command string) ([]byte, error
 		if err != nil {
 			return nil, err
 		}
+		t := targets[0]
+		t.Arch = arch
+		rpm, err := g.rpmFiles(t)
+		if err != nil {
+			return nil, err
+		}
 		w.line("")
 		w.line("# The index tools, installed on the %s base image (when the builder is %s).", arch, arch)
-		if err := w.inStage("tools-in-"+arch, files); err != nil {
+		if err := w.inStage("tools-in-"+arch, append(files, rpm...), inScripts); err != nil {
 			return nil, err
 		}
 		w.line("FROM --platform=$BUILDPLATFORM ${IMAGE} AS tools-%s", arch)
-		w.env(g.toolsEnv(d, arch, native))
+		w.env(append(g.toolsEnv(d, arch, native), rpmVars(d)...))
 		w.line("RUN --mount=type=bind,from=tools-in-%s,target=%s \\", arch, inDir)
 		w.line("    /bin/sh %s/tools.sh", inDir)
 	}
@@ -105,18 +108,28 @@ func (g *Graph) Dockerfile(targets []plan.Target, command string) ([]byte, error
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, stepFile{name: "requests", mode: 0o644, data: []byte(requestsFile(t))})
+		rpm, err := g.rpmFiles(t)
+		if err != nil {
+			return nil, err
+		}
+		files = append(append(files, rpm...), stepFile{name: "requests", mode: 0o644, data: []byte(requestsFile(t))})
 		tree, err := d.TreePath(t.Arch)
 		if err != nil {
 			return nil, err
 		}
+		// As the graph: on the builder's platform, unless the manager
+		// cannot resolve for another architecture (QEMU for a foreign one).
+		platform, where := "$BUILDPLATFORM", "on the builder's platform"
+		if !m.Cross {
+			platform, where = "linux/"+t.Arch, "on "+t.Arch+" (QEMU on another builder)"
+		}
 		w.line("")
-		w.line("# %s: resolve and download the closure of %d requests, on the builder's platform.", t, len(t.Requests))
-		if err := w.inStage("fetch-in-"+t.Arch, files); err != nil {
+		w.line("# %s: resolve and download the closure of %d requests, %s.", t, len(t.Requests), where)
+		if err := w.inStage("fetch-in-"+t.Arch, files, inScripts); err != nil {
 			return nil, err
 		}
-		w.line("FROM --platform=$BUILDPLATFORM ${IMAGE} AS fetch-%s", t.Arch)
-		w.env(g.stepEnv(d, t.Arch, t.NativeArch, tree))
+		w.line("FROM --platform=%s ${IMAGE} AS fetch-%s", platform, t.Arch)
+		w.env(append(g.stepEnv(d, t.Arch, t.NativeArch, tree), rpmVars(d)...))
 		w.line("RUN --mount=type=bind,from=fetch-in-%s,target=%s \\", t.Arch, inDir)
 		w.line("    --mount=type=cache,id=%s,target=%s,sharing=locked \\", cacheID(d, t.NativeArch), cacheDir)
 		w.line("    /bin/sh %s/fetch.sh && \\", inDir)
@@ -124,13 +137,16 @@ func (g *Graph) Dockerfile(targets []plan.Target, command string) ([]byte, error
 		w.line("    if [ -s %s/failed ]; then echo 'repobuild: %s: requests that cannot be met:' >&2; cat %s/failed >&2; exit 1; fi", reportDir, t, reportDir)
 		w.line("FROM scratch AS tree-%s", t.Arch)
 		w.line("COPY --from=fetch-%s %s/ /", t.Arch, outDir)
+		w.line("FROM scratch AS report-%s", t.Arch)
+		w.line("COPY --from=fetch-%s %s/ /", t.Arch, reportDir)
 
 		w.line("")
 		w.line("# %s: the index, with the network off.", t)
 		w.line("FROM tools AS index-%s", t.Arch)
-		w.env(g.stepEnv(d, t.Arch, t.NativeArch, tree))
+		w.env(append(g.stepEnv(d, t.Arch, t.NativeArch, tree), rpmVars(d)...))
 		w.line("RUN --network=none --mount=type=bind,from=scripts,target=%s \\", inDir)
 		w.line("    --mount=type=bind,from=tree-%s,target=%s \\", t.Arch, treeDir)
+		w.line("    --mount=type=bind,from=report-%s,target=%s \\", t.Arch, reportDir)
 		w.line("    /bin/sh %s/index.sh", inDir)
 		w.line("FROM scratch AS indexes-%s", t.Arch)
 		w.line("COPY --from=index-%s %s/ /", t.Arch, outDir)
@@ -207,12 +223,13 @@ func (w *dockerfileWriter) heredoc(name string, data []byte) error {
 }
 
 // inStage writes a stage holding the scripts and files, mounted as a
-// step's /repobuild/in.
-func (w *dockerfileWriter) inStage(name string, files []stepFile) error {
+// step's /repobuild/in. Files inScripts says the scripts stage holds are
+// not written again.
+func (w *dockerfileWriter) inStage(name string, files []stepFile, inScripts func(stepFile) bool) error {
 	w.line("FROM scripts AS %s", name)
 	for _, f := range files {
-		if strings.HasSuffix(f.name, ".sh") {
-			continue // in scripts already
+		if inScripts(f) {
+			continue
 		}
 		if err := w.heredoc(f.name, f.data); err != nil {
 			return err

@@ -30,14 +30,20 @@ func (g *Graph) rpmFiles(t plan.Target) ([]stepFile, error) {
 
 // rpmEnv is the environment of yum and dnf steps.
 func rpmEnv(d distros.Distro) llb.RunOption {
+	return runEnv(rpmVars(d))
+}
+
+// rpmVars are the variables of rpmEnv, in a fixed order; none for other
+// distros.
+func rpmVars(d distros.Distro) []envVar {
 	if !d.IsRPM() {
-		return runOptions{}
+		return nil
 	}
 	rpm := d.RPMConfig()
-	return runOptions{
-		llb.AddEnv("REPOBUILD_RELEASEVER", rpm.Releasever),
-		llb.AddEnv("REPOBUILD_MODULE_PLATFORM_ID", rpm.ModulePlatformID),
-		llb.AddEnv("REPOBUILD_IMAGE_REPOS", strconv.Itoa(boolInt(len(rpm.Repos) == 0))),
+	return []envVar{
+		{"REPOBUILD_RELEASEVER", rpm.Releasever},
+		{"REPOBUILD_MODULE_PLATFORM_ID", rpm.ModulePlatformID},
+		{"REPOBUILD_IMAGE_REPOS", strconv.Itoa(boolInt(len(rpm.Repos) == 0))},
 	}
 }
 

@@ -192,36 +192,7 @@ func TestDebianBadMirror(t *testing.T) {
 // writes the same packages and indexes as repobuild itself.
 func TestDockerfileBuild(t *testing.T) {
 	e := setup(t)
-	dockerfiles := filepath.Join(e.root, "dockerfiles", "debian12")
-	dfOut := filepath.Join(t.TempDir(), "out")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	c, err := client.New(ctx, e.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	src, err := fsutil.NewFS(dockerfiles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := make(chan *client.SolveStatus)
-	go func() {
-		for range ch {
-		}
-	}()
-	_, err = c.Solve(ctx, nil, client.SolveOpt{
-		Frontend: "dockerfile.v0",
-		FrontendAttrs: map[string]string{
-			"cmdline":         "dockerfile.v0", // the built-in frontend, not the syntax line's image
-			"build-arg:IMAGE": e.baseImage(t, "debian12"),
-		},
-		LocalMounts: map[string]fsutil.FS{"context": src, "dockerfile": src},
-		Exports:     []client.ExportEntry{{Type: client.ExporterLocal, OutputDir: dfOut}},
-	}, ch)
-	if err != nil {
-		t.Fatalf("building %s/Dockerfile: %v", dockerfiles, err)
-	}
+	dfOut := e.buildDockerfile(t, filepath.Join(e.root, "dockerfiles", "debian12"), e.baseImage(t, "debian12"))
 
 	out := filepath.Join(t.TempDir(), "out")
 	_, stderr, err := e.repobuild(t, "--distro", "debian12", "--arch", "amd64,arm64", "-f", filepath.Join(e.root, "packages.yaml"),
@@ -253,6 +224,50 @@ func TestDockerfileBuild(t *testing.T) {
 		}
 	}
 	checkRelease(t, filepath.Join(dfOut, "debian", "dists", "bookworm"), []string{"amd64", "arm64"})
+}
+
+// buildDockerfile builds dir/Dockerfile with BuildKit's built-in
+// Dockerfile frontend, as `docker buildx build -o out .` does, with the
+// build argument IMAGE=image, and returns the directory it wrote.
+func (e env) buildDockerfile(t *testing.T, dir, image string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	c, err := client.New(ctx, e.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	src, err := fsutil.NewFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan *client.SolveStatus)
+	var logs strings.Builder
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for s := range ch {
+			for _, l := range s.Logs {
+				logs.Write(l.Data)
+			}
+		}
+	}()
+	_, err = c.Solve(ctx, nil, client.SolveOpt{
+		Frontend: "dockerfile.v0",
+		FrontendAttrs: map[string]string{
+			"cmdline":         "dockerfile.v0", // the built-in frontend, not the syntax line's image
+			"build-arg:IMAGE": image,
+		},
+		LocalMounts: map[string]fsutil.FS{"context": src, "dockerfile": src},
+		Exports:     []client.ExportEntry{{Type: client.ExporterLocal, OutputDir: out}},
+	}, ch)
+	<-done
+	if err != nil {
+		t.Fatalf("building %s/Dockerfile: %v\n%s", dir, err, lastLines(logs.String(), 30))
+	}
+	return out
 }
 
 func symmetricDiff(a, b []string) []string {

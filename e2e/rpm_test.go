@@ -213,6 +213,56 @@ func TestRPMFixtureOfflineInstall(t *testing.T) {
 	}
 }
 
+// TestRPMDockerfileBuild builds the Dockerfile `repobuild dockerfile`
+// writes for the fixture distro with BuildKit's own Dockerfile frontend, and
+// checks that it gives what repobuild gives: the same packages, and
+// repodata with modules, groups and advisories.
+func TestRPMDockerfileBuild(t *testing.T) {
+	e := setup(t)
+	e.ensureStandin(t)
+	fx := serveFixture(t, e)
+	common := []string{"--distros-dir", fx.distros, "--distro", "fixture9", "--arch", "amd64,arm64", "-f", fx.packages, "--mirror", fx.url}
+	dockerfile, stderr, err := e.repobuild(t, append([]string{"dockerfile"}, common...)...)
+	if err != nil {
+		t.Fatalf("repobuild dockerfile: %v\n%s", err, stderr)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	image, err := builder.MirrorRef(standinImage, e.mirror)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dfOut := e.buildDockerfile(t, dir, image)
+
+	out := filepath.Join(t.TempDir(), "out")
+	if _, stderr, err := e.repobuild(t, append(common, "-o", out, "--registry-mirror", e.mirror, "--progress", "quiet")...); err != nil {
+		t.Fatalf("repobuild: %v\n%s", err, stderr)
+	}
+	for _, arch := range []string{"x86_64", "aarch64"} {
+		tree := filepath.Join("fixture", "9", "os", arch)
+		list := func(root string) []string {
+			entries, err := os.ReadDir(filepath.Join(root, tree, "Packages"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, en := range entries {
+				names = append(names, en.Name())
+			}
+			return names
+		}
+		got, want := list(dfOut), list(out)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s: the Dockerfile's Packages has %d rpms, repobuild's %d; differing: %v", arch, len(got), len(want), symmetricDiff(got, want))
+		}
+		if got, want := repomdTypes(t, filepath.Join(dfOut, tree)), repomdTypes(t, filepath.Join(out, tree)); !slices.Equal(got, want) {
+			t.Errorf("%s: the Dockerfile's repodata has %v, repobuild's %v", arch, got, want)
+		}
+	}
+}
+
 // checkLockURIs checks that every line of a lock names a URI on the
 // mirror that serves exactly the locked file: URI Packages/NAME SIZE SHA256.
 func checkLockURIs(t *testing.T, lock, mirror string) {
