@@ -133,7 +133,8 @@ awk '{
 	for shard in "$work"/shard*; do
 		[ -f "$shard" ] || continue
 		# shellcheck disable=SC2046 # specs hold no white space
-		apt-get "$@" -q download $(cat "$shard") >"$shard.log" 2>&1 &
+		# Partial files go to the cache's partial/, not the image's.
+		apt-get "$@" -q -o "Dir::Cache::archives=$cache/archives" download $(cat "$shard") >"$shard.log" 2>&1 &
 		pids="$pids $!"
 	done
 	ok=true
