@@ -152,8 +152,12 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 		eg.SetLimit(o.parallel)
 	}
 	// The index tools do not depend on the packages: build them while the
-	// targets resolve.
-	for _, t := range onePerDistro(b.targets) {
+	// targets resolve. Their failure does not cancel the fetches: when both
+	// fail (a dead mirror), the fetch's error is the one to report, since it
+	// names the target asked for, while the tools run on the build platform.
+	toolsDistros := onePerDistro(b.targets)
+	toolsErrs := make([]error, len(toolsDistros))
+	for i, t := range toolsDistros {
 		eg.Go(func() error {
 			d := t.Distro
 			tools, err := g.Tools(t)
@@ -167,7 +171,7 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 			// Evaluated now: a lazy result would only be built with the
 			// indexes, after every target has resolved.
 			if _, err := solve(ectx, td, true); err != nil {
-				return errors.New(d.Name + ": installing the index tools: " + err.Error())
+				toolsErrs[i] = errors.New(d.Name + ": installing the index tools: " + err.Error())
 			}
 			return nil
 		})
@@ -211,6 +215,9 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 		return nil, err
 	}
 	if err := errors.Join(problems...); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(toolsErrs...); err != nil {
 		return nil, err
 	}
 

@@ -1,9 +1,12 @@
 package builder
 
 import (
+	"context"
+	"errors"
 	"testing"
 
 	gwclient "github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/solver/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/repobuild/repobuild/packages"
@@ -40,6 +43,48 @@ func TestCheckPlatforms(t *testing.T) {
 		"but the builder runs only linux/amd64: install QEMU user emulation " +
 		"(apt-get install qemu-user-static binfmt-support) and restart buildkitd, or drop --emulate to " +
 		"resolve natively for any architecture"
+	if err == nil || err.Error() != want {
+		t.Errorf("error = %v\nwant %s", err, want)
+	}
+}
+
+// failingGateway fails every solve: the index tools' at once, the fetch's
+// only once the tools' has failed, the order a dead mirror gives when the
+// tools' apt-get update is the first to give up.
+type failingGateway struct {
+	gwclient.Client // the methods Build does not call
+	toolsFailed     chan struct{}
+}
+
+func (f *failingGateway) BuildOpts() gwclient.BuildOpts {
+	return gwclient.BuildOpts{Workers: []gwclient.WorkerInfo{{Platforms: []ocispecs.Platform{{OS: "linux", Architecture: "amd64"}}}}}
+}
+
+func (f *failingGateway) Solve(ctx context.Context, req gwclient.SolveRequest) (*gwclient.Result, error) {
+	for _, dt := range req.Definition.Def {
+		var op pb.Op
+		if err := op.UnmarshalVT(dt); err != nil {
+			return nil, err
+		}
+		if script(&op) == "tools.sh" {
+			close(f.toolsFailed)
+			return nil, errors.New("apt-get update failed for debian12/amd64")
+		}
+	}
+	select {
+	case <-f.toolsFailed:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return nil, errors.New("apt-get update failed for debian12/arm64")
+}
+
+// TestBuildReportsTheTargetsError: when the index tools and a target's
+// fetch both fail, the error is the fetch's, naming the target asked for,
+// whichever failed first.
+func TestBuildReportsTheTargetsError(t *testing.T) {
+	_, err := New([]plan.Target{debianTarget(t, "arm64")}).Build(context.Background(), &failingGateway{toolsFailed: make(chan struct{})})
+	want := "debian12/arm64: apt-get update failed for debian12/arm64"
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant %s", err, want)
 	}
