@@ -4,7 +4,7 @@
 # version pinned in go.mod). Idempotent; needs root.
 source "$(dirname "$0")/lib.sh"
 
-packages=(runc qemu-user-static binfmt-support mmdebstrap docker-registry uidmap
+packages=(runc qemu-user-static binfmt-support mmdebstrap arch-test docker-registry uidmap
 	dnf dnf-plugins-core createrepo-c rpm gnupg curl ca-certificates time bc jq skopeo zstd)
 missing=()
 for p in "${packages[@]}"; do

@@ -81,6 +81,14 @@ func Rootfs(ctx context.Context, d distros.Distro, arch string, sources []Source
 	if _, err := exec.LookPath("mmdebstrap"); err != nil {
 		return "", errors.New("mmdebstrap is not installed: apt-get install mmdebstrap (and qemu-user-static binfmt-support for a foreign architecture)")
 	}
+	// For a foreign architecture mmdebstrap asks arch-test (a mere
+	// recommendation of its package) whether the machine can run it.
+	if host, err := exec.CommandContext(ctx, "dpkg", "--print-architecture").Output(); err == nil && strings.TrimSpace(string(host)) != native {
+		if _, err := exec.LookPath("arch-test"); err != nil {
+			return "", fmt.Errorf("bootstrapping %s for %s on this %s machine needs arch-test and QEMU: apt-get install arch-test qemu-user-static binfmt-support",
+				d.Name, native, strings.TrimSpace(string(host)))
+		}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
