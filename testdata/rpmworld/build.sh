@@ -49,6 +49,11 @@ trap cleanup EXIT
 rm -rf "$out/base" "$out/modular" "$out/RPM-GPG-KEY-fixture" "$out/modules.yaml"
 mkdir -p "$out/base/Packages" "$out/modular/Packages"
 
+# rpm's own database, empty: Debian's rpm would otherwise use ~/.rpmdb,
+# which it cannot set up read-only (and says so, loudly).
+mkdir -p "$tmp/rpmdb"
+rpm --dbpath "$tmp/rpmdb" --initdb
+
 # Fixed timestamps: same file contents/buildtime every run (signatures still differ).
 export SOURCE_DATE_EPOCH=1704067200 # 2024-01-01
 rpmb() { # rpmb TARGET DESTDIR SPEC [rpmbuild args...]
@@ -56,6 +61,7 @@ rpmb() { # rpmb TARGET DESTDIR SPEC [rpmbuild args...]
 	shift 3
 	rpmbuild -bb --quiet --target "$target" \
 		--define "_topdir $tmp/top" \
+		--define "_dbpath $tmp/rpmdb" \
 		--define "_rpmdir $dest" \
 		--define '_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm' \
 		--define '__os_install_post %{nil}' \
@@ -104,7 +110,7 @@ if [ "$sign" = 1 ]; then
 fi
 
 # --- modules.yaml ----------------------------------------------------------------------------
-nevra() { rpm -qp --nosignature --qf '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\n' "$@"; }
+nevra() { rpm --dbpath "$tmp/rpmdb" -qp --nosignature --qf '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\n' "$@"; }
 {
 	for arch in x86_64 aarch64; do
 		for st in 1 2; do
