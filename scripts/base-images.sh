@@ -8,7 +8,7 @@ for d in "${distros[@]}"; do
 	image=$("$REPOBUILD" distros --format '{{.Image}}' --distro "$d")
 	ref=$REGISTRY_ADDR/${image#*/}
 	repo=${ref#*/}; repo=${repo%:*}; tag=${ref##*:}
-	if curl -fsS -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json' \
+	if curl -fs -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json' \
 		"http://$REGISTRY_ADDR/v2/$repo/manifests/$tag"; then
 		say "$ref is in the registry"
 		continue
