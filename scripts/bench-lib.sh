@@ -39,15 +39,35 @@ limit() {
 	bytes=$(find "$dir" -type f "$@" -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 	rows+=("$label|$s|$n|$bytes|$bytes|-")
 }
+# median LABEL: keeps, of the rows labelled LABEL, the one of median
+# seconds (the upper middle one of an even count), in the place of the
+# first.
+median() {
+	local keep r out=() done=false
+	keep=$(printf '%s\n' "${rows[@]}" | awk -F'|' -v l="$1" '$1==l' | sort -t'|' -k2,2n |
+		awk '{ r[NR] = $0 } END { print r[int(NR / 2) + 1] }')
+	for r in "${rows[@]}"; do
+		if [ "${r%%|*}" != "$1" ]; then
+			out+=("$r")
+		elif [ "$done" = false ]; then
+			out+=("$keep")
+			done=true
+		fi
+	done
+	rows=("${out[@]}")
+}
 secs() { printf '%s\n' "${rows[@]}" | awk -F'|' -v l="$1" '$1==l {print $2}'; }
 # table TITLE [UNIT]: the rows, sizes in UNIT (MiB, or KiB).
 table() {
 	local unit=${2:-MiB} r label s p b d m
 	printf '\n%-28s %8s %9s %10s %12s %11s\n' "$1" "wall s" "packages" "repo $unit" "fetched $unit" "client MiB"
-	for r in "${rows[@]}"; do
+	# The limits last.
+	printf '%s\n' "${rows[@]}" | awk '!/^limit:/' >"$work/rows"
+	printf '%s\n' "${rows[@]}" | awk '/^limit:/' >>"$work/rows"
+	while read -r r; do
 		IFS='|' read -r label s p b d m <<<"$r"
 		printf '%-28s %8.1f %9s %10s %12s %11s\n' "$label" "$s" "$p" "$(size "$unit" "$b")" "$(size "$unit" "$d")" "$m"
-	done
+	done <"$work/rows"
 }
 # added BEFORE AFTER: the bytes of the files in the lock of the build
 # labelled AFTER that the lock of BEFORE lacks: what adding packages must

@@ -4,6 +4,10 @@
 # a bare apt-get on the host. Prints one table and the ratios, then those of
 # the RPM fixture (bench-rpm.sh).
 #   cold     BuildKit's cache (layers and cache mounts) pruned first
+#   limit    apt-get update and install --download-only into empty
+#            directories, with the host's apt
+# amd64 cold and the limit: the median of 3 rounds, each round one of each,
+# so that neither gains from what the other warmed in a mirror or proxy.
 #   no-op    the same build again, packages.yaml unchanged
 #   +1 pkg   packages.yaml with one more package (jq), after the no-op
 source "$(dirname "$0")/lib.sh"
@@ -17,28 +21,38 @@ source "$ROOT/scripts/bench-lib.sh"
 pkgs=$ROOT/packages.yaml
 sed '/^common:/a\  - jq' "$pkgs" >"$work/plus-one.yaml"
 
-say "cold and warm builds"
-prune; build "amd64 cold" "$pkgs" --distro debian12 --arch amd64
+list=$("$REPOBUILD" plan --distro debian12 --arch amd64 -f "$pkgs" --format json | jq -r '.[0].packages[].spec')
+# bare_apt: the limit, one row.
+bare_apt() {
+	local a=$work/apt t0 t1
+	rm -rf "$a"
+	mkdir -p "$a/lists/partial" "$a/archives/partial"
+	: >"$a/status"
+	local opts=(-o "Dir::State::status=$a/status" -o "Dir::State::lists=$a/lists" -o "Dir::Cache::archives=$a/archives"
+		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o APT::Install-Recommends=false
+		-o Acquire::Languages=none -o Debug::NoLocking=true -o APT::Sandbox::User=root)
+	t0=$(now)
+	# shellcheck disable=SC2086
+	{ apt-get "${opts[@]}" -qq update && apt-get "${opts[@]}" -qq -y --download-only install $list; } >/dev/null
+	t1=$(now)
+	limit "limit: bare apt-get amd64" "$(echo "$t1 - $t0" | bc)" "$a/archives" -name '*.deb'
+}
+
+say "cold builds against the limit (bare apt-get on the host: $(. /etc/os-release; echo "$VERSION_CODENAME") amd64), 3 rounds"
+for _ in 1 2 3; do
+	bare_apt
+	prune; build "amd64 cold" "$pkgs" --distro debian12 --arch amd64
+done
+median "amd64 cold"
+median "limit: bare apt-get amd64"
+
+say "warm builds, arm64, both"
 build "amd64 no-op" "$pkgs" --distro debian12 --arch amd64
 build "amd64 +1 pkg" "$work/plus-one.yaml" --distro debian12 --arch amd64
 prune; build "arm64 cold" "$pkgs" --distro debian12 --arch arm64
 prune; build "arm64 cold emulated" "$pkgs" --distro debian12 --arch arm64 --emulate
 prune; build "amd64+arm64 cold" "$pkgs" --distro debian12 --arch amd64,arm64
 build "amd64+arm64 no-op" "$pkgs" --distro debian12 --arch amd64,arm64
-
-say "the limit: bare apt-get on the host, same closure (host: $(. /etc/os-release; echo "$VERSION_CODENAME") amd64)"
-list=$("$REPOBUILD" plan --distro debian12 --arch amd64 -f "$pkgs" --format json | jq -r '.[0].packages[].spec')
-a=$work/apt
-mkdir -p "$a/lists/partial" "$a/archives/partial"
-: >"$a/status"
-opts=(-o "Dir::State::status=$a/status" -o "Dir::State::lists=$a/lists" -o "Dir::Cache::archives=$a/archives"
-	-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o APT::Install-Recommends=false
-	-o Acquire::Languages=none -o Debug::NoLocking=true -o APT::Sandbox::User=root)
-t0=$(now)
-# shellcheck disable=SC2086
-{ apt-get "${opts[@]}" -qq update && apt-get "${opts[@]}" -qq -y --download-only install $list; } >/dev/null
-t1=$(now)
-limit "limit: bare apt-get amd64" "$(echo "$t1 - $t0" | bc)" "$a/archives" -name '*.deb'
 
 table "debian12, example file"
 
