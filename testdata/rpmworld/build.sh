@@ -57,10 +57,13 @@ rpm --dbpath "$tmp/rpmdb" --initdb
 # Fixed timestamps: same file contents/buildtime every run (signatures still differ).
 export SOURCE_DATE_EPOCH=1704067200 # 2024-01-01
 rpmb() { # rpmb TARGET DESTDIR SPEC [rpmbuild args...]
-	local target=$1 dest=$2 spec=$3
+	local target=$1 dest=$2 spec=$3 top
 	shift 3
+	# A top directory each: the builds run at once, and each one's clean-up
+	# removes its BUILD directory.
+	top=$(mktemp -d "$tmp/top.XXXXXX")
 	rpmbuild -bb --quiet --target "$target" \
-		--define "_topdir $tmp/top" \
+		--define "_topdir $top" \
 		--define "_dbpath $tmp/rpmdb" \
 		--define "_rpmdir $dest" \
 		--define '_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm' \
