@@ -14,10 +14,7 @@ import (
 // and the script's output.
 func aptSources(t *testing.T, files map[string]string, sourcesList string, env ...string) (string, string, error) {
 	t.Helper()
-	m, err := Get("apt")
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := scriptFile(t, "apt", "sources.sh")
 	dir := t.TempDir()
 	etc := filepath.Join(dir, "etc")
 	for name, content := range files {
@@ -30,10 +27,6 @@ func aptSources(t *testing.T, files map[string]string, sourcesList string, env .
 		}
 	}
 	if err := os.MkdirAll(filepath.Join(etc, "sources.list.d"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	lib := filepath.Join(dir, "sources.sh")
-	if err := os.WriteFile(lib, m.Files["sources.sh"], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	list := filepath.Join(dir, "sources.list")
@@ -216,15 +209,8 @@ func TestAptUpdateFails(t *testing.T) {
 	if _, err := exec.LookPath("apt-get"); err != nil {
 		t.Skip("apt-get is not installed")
 	}
-	m, err := Get("apt")
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := scriptFile(t, "apt", "sources.sh")
 	dir := t.TempDir()
-	lib := filepath.Join(dir, "sources.sh")
-	if err := os.WriteFile(lib, m.Files["sources.sh"], 0o644); err != nil {
-		t.Fatal(err)
-	}
 	list := filepath.Join(dir, "bad.list")
 	if err := os.WriteFile(list, []byte("deb http://127.0.0.1:9/debian bookworm main\n"), 0o644); err != nil {
 		t.Fatal(err)

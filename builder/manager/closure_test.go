@@ -19,15 +19,8 @@ func TestClosureFetched(t *testing.T) {
 	if err != nil {
 		t.Skip("python3 is not installed")
 	}
-	m, err := Get("dnf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	script := filepath.Join(dir, "closure.py")
-	if err := os.WriteFile(script, m.Files["closure.py"], 0o644); err != nil {
-		t.Fatal(err)
-	}
+	script := scriptFile(t, "dnf", "closure.py")
+	dir := filepath.Dir(script)
 	cache := filepath.Join(dir, "cache")
 	if err := os.Mkdir(cache, 0o755); err != nil {
 		t.Fatal(err)

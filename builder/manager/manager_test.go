@@ -1,6 +1,8 @@
 package manager
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -39,4 +41,23 @@ func TestGet(t *testing.T) {
 	if string(yum.Index) != string(dnf.Index) || !strings.Contains(string(yum.Index), "createrepo") {
 		t.Error("yum and dnf do not share the rpm index script")
 	}
+}
+
+// scriptFile writes the file name of manager's scripts into a temporary
+// directory, to run with the host's tools, and returns its path.
+func scriptFile(t *testing.T, manager, name string) string {
+	t.Helper()
+	m, err := Get(manager)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, ok := m.Files[name]
+	if !ok {
+		t.Fatalf("%s has no file %s", manager, name)
+	}
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

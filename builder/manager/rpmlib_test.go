@@ -23,15 +23,8 @@ func TestRPMVerifyAndPublish(t *testing.T) {
 			t.Skipf("%s is not installed (scripts/setup.sh installs it)", tool)
 		}
 	}
-	m, err := Get("dnf")
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := scriptFile(t, "dnf", "lib.sh")
 	dir := t.TempDir()
-	lib := filepath.Join(dir, "lib.sh")
-	if err := os.WriteFile(lib, m.Files["lib.sh"], 0o644); err != nil {
-		t.Fatal(err)
-	}
 	world := filepath.Join(dir, "world")
 	if out, err := exec.Command(filepath.Join("..", "..", "testdata", "rpmworld", "build.sh"), world).CombinedOutput(); err != nil {
 		t.Fatalf("rpmworld/build.sh: %v\n%s", err, out)
