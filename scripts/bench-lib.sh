@@ -7,7 +7,7 @@ prune() { "$ROOT/bin/buildctl" --addr "$BUILDKIT_HOST" prune --all >/dev/null; }
 now() { date +%s.%N; }
 # size UNIT BYTES: BYTES in KiB or MiB, one decimal.
 size() { echo "scale=1; $2 / $(case $1 in KiB) echo 1024 ;; *) echo 1048576 ;; esac)" | bc | sed 's/^\./0./'; }
-ratio() { echo "scale=2; $1 / $2" | bc; }
+ratio() { echo "scale=2; $1 / $2" | bc | sed "s/^\./0./"; }
 
 # One row a measurement: LABEL|SECONDS|PACKAGES|REPO BYTES|FETCHED BYTES|CLIENT KIB.
 rows=()
