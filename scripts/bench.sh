@@ -6,10 +6,10 @@
 #   cold     BuildKit's cache (layers and cache mounts) pruned first
 #   limit    apt-get update and install --download-only into empty
 #            directories, with the host's apt
-# amd64 cold and the limit: the median of 3 rounds, each round one of each,
-# so that neither gains from what the other warmed in a mirror or proxy.
 #   no-op    the same build again, packages.yaml unchanged
 #   +1 pkg   packages.yaml with one more package (jq), after the no-op
+# amd64 cold and the limit: the median of 3 rounds, each round one of each,
+# so that neither gains from what the other warmed in a mirror or proxy.
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh" >/dev/null
 "$ROOT/scripts/start.sh"
