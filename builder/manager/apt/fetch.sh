@@ -5,42 +5,43 @@
 # runs on the build machine's architecture and only reads the target
 # architecture's indexes, so no target binary is ever executed.
 #
-# in      /repobuild/in/requests      one request a line: SPEC, or SPEC optional
-#         /repobuild/in/sources.sh    points apt at the distro's mirror (see there)
+# in      /repobuild/in/input.json    the requests (REPOBUILD_REQUIRED, _OPTIONAL,
+#                                     _EXTRA) and the distro (builder/pipeline.Input)
 #         /repobuild/in/sources.list  the distro's own sources, if it has any
 # out     /repobuild/out/$REPOBUILD_TREE/pool/$REPOBUILD_CODENAME/*.deb
-# report  /repobuild/report/lock     URI FILE SIZE HASH for every .deb
-#         /repobuild/report/failed   SPEC<TAB>reason, for requests apt cannot meet
-#         /repobuild/report/skipped  SPEC<TAB>reason, for optional requests left out
-#         /repobuild/report/fetched  bytes of packages downloaded (not in the cache)
-# cache   /var/cache/repobuild       apt lists and archives, one cache per distro and arch
+# report  /repobuild/report/report.json, lock.json (common/report.sh)
+# cache   /var/cache/repobuild        apt lists and archives, one cache per distro and arch
 set -eu
-. /repobuild/in/sources.sh
+. /repobuild/manager/common/input.sh
+. /repobuild/manager/common/report.sh
+. /repobuild/manager/common/judge.sh
+. /repobuild/manager/apt/sources.sh
+rb_report_begin
 
 arch=$REPOBUILD_ARCH
 downloads=${REPOBUILD_DOWNLOADS:-4}
 cache=/var/cache/repobuild
-report=/repobuild/report
 pool=/repobuild/out/$REPOBUILD_TREE/pool/$REPOBUILD_CODENAME
 work=$(mktemp -d)
+rb_cleanup='rm -rf "$work"'
+problems=/repobuild/manager/apt/problems.sed
 
-mkdir -p "$cache/lists/partial" "$cache/archives/partial" "$work/empty/partial" "$pool" "$report"
-: > "$work/status"
-: > "$report/lock"
-: > "$report/failed"
-: > "$report/skipped"
-echo 0 > "$report/fetched"
+mkdir -p "$cache/lists/partial" "$cache/archives/partial" "$work/empty/partial" "$pool"
+: >"$work/status"
+: >"$work/uris"
 
 # An empty dpkg status: apt resolves the whole closure, not the delta
 # against what this image happens to have installed. The binary caches of
 # lists and status live as long as this step: built once by the update,
 # read by every apt-get after it.
-set -- -o "APT::Architecture=$arch" -o "APT::Architectures::=$arch" \
-	-o "Dir::State::status=$work/status" -o "Dir::State::lists=$cache/lists" \
-	-o "Dir::Cache::pkgcache=$work/pkgcache.bin" -o "Dir::Cache::srcpkgcache=$work/srcpkgcache.bin" \
-	-o APT::Install-Recommends=false -o APT::Install-Suggests=false \
-	-o Acquire::Retries=3 -o Acquire::Languages=none \
-	-o Debug::NoLocking=true -o APT::Sandbox::User=root
+apt_() {
+	apt-get -o "APT::Architecture=$arch" -o "APT::Architectures::=$arch" \
+		-o "Dir::State::status=$work/status" -o "Dir::State::lists=$cache/lists" \
+		-o "Dir::Cache::pkgcache=$work/pkgcache.bin" -o "Dir::Cache::srcpkgcache=$work/srcpkgcache.bin" \
+		-o APT::Install-Recommends=false -o APT::Install-Suggests=false \
+		-o Acquire::Retries=3 -o Acquire::Languages=none \
+		-o Debug::NoLocking=true -o APT::Sandbox::User=root "$@"
+}
 
 # reason FILE: apt's messages in FILE on one line.
 reason() {
@@ -48,53 +49,81 @@ reason() {
 		sed 's/^E: //' | tr '\t\n' '  ' | sed 's/  */ /g; s/ $//'
 }
 
-apt_sources /repobuild/in/sources.list
-echo "repobuild: apt-get update ($arch)"
-apt_update "$@"
+# uris SPEC...: append the download URIs of the SPECs' closure, in one
+# transaction, to $work/uris; apt's words go to $work/err.
+uris() {
+	# shellcheck disable=SC2086 # specs hold no white space
+	apt_ -qq --print-uris -o "Dir::Cache::archives=$work/empty" install -- "$@" >"$work/one.uris" 2>"$work/err" &&
+		cat "$work/one.uris" >>"$work/uris"
+}
 
-# One apt transaction installs one version of a package: the first request
-# of each name goes into the main transaction, every further version of a
-# name (containerd.io=1.6.32-1 and containerd.io=1.7.27-1) is resolved and
-# downloaded on its own, so that the repository carries them all.
-required=
-main=
-extra=
-seen=' '
-while read -r spec flag; do
-	case "$spec" in ''|'#'*) continue ;; esac
-	if [ "${flag:-}" = optional ]; then
-		if ! apt-get "$@" -qq -s install "$spec" >/dev/null 2>"$work/err"; then
-			printf '%s\t%s\n' "$spec" "$(reason "$work/err")" >>"$report/skipped"
-			continue
-		fi
+# verdict SPEC REASON: an unmet request is skipped when optional, else failed.
+verdict() {
+	if rb_is_in "$1" "$REPOBUILD_OPTIONAL" || [ "${2:-}" = optional ]; then
+		printf '%s\t%s\n' "$1" "$3" >>"$rb_skipped"
 	else
-		required="$required $spec"
+		printf '%s\t%s\n' "$1" "$3" >>"$rb_failed"
 	fi
-	name=${spec%%[=/]*}
-	case "$seen" in
-	*" $name "*) extra="$extra $spec" ;;
-	*) main="$main $spec" seen="$seen$name " ;;
-	esac
-done </repobuild/in/requests
+}
 
-ok=true
-# shellcheck disable=SC2086 # specs hold no white space
-apt-get "$@" -qq --print-uris -o "Dir::Cache::archives=$work/empty" \
-	install $main >"$work/uris" 2>"$work/err" || ok=false
-for spec in $extra; do
-	apt-get "$@" -qq --print-uris -o "Dir::Cache::archives=$work/empty" \
-		install "$spec" >>"$work/uris" 2>"$work/err" || ok=false
-done
-if [ "$ok" = false ]; then
-	# Find which requests apt cannot meet, each with apt's own words.
-	for spec in $required; do
-		apt-get "$@" -qq -s install "$spec" >"$work/one" 2>&1 ||
-			printf '%s\t%s\n' "$spec" "$(reason "$work/one")" >>"$report/failed"
+# main: resolve the main transaction. apt names the requests it cannot
+# meet in its first answer (common/judge.sh): optional ones are left out
+# and the rest tried again; a required one is a verdict. Returns 1 when
+# apt's words name none of the requests (a conflict between them).
+main() {
+	want="$REPOBUILD_REQUIRED $REPOBUILD_OPTIONAL"
+	while [ -n "$(echo $want)" ]; do
+		# shellcheck disable=SC2086
+		uris $want && return 0
+		# shellcheck disable=SC2086
+		rb_judge "$problems" "$work/err" $want >"$work/judged"
+		[ -s "$work/judged" ] || return 1
+		dropped=
+		while IFS="$(printf '\t')" read -r spec why; do
+			verdict "$spec" "" "$why"
+			dropped="$dropped $spec"
+		done <"$work/judged"
+		[ ! -s "$rb_failed" ] || return 0
+		# shellcheck disable=SC2086
+		want=$(rb_without "$want" $dropped)
+	done
+}
+
+# probe: apt's words named no request; try each alone, with apt's words for
+# each that fails. Optional ones first, since leaving them out may be enough.
+probe() {
+	for spec in $REPOBUILD_OPTIONAL; do
+		apt_ -qq -s install -- "$spec" >/dev/null 2>"$work/one" || verdict "$spec" optional "$(reason "$work/one")"
+	done
+	# shellcheck disable=SC2046,SC2086
+	[ ! -s "$rb_skipped" ] || ! uris $REPOBUILD_REQUIRED $(rb_without "$REPOBUILD_OPTIONAL" $(cut -f1 "$rb_skipped")) || return 0
+	cp "$work/err" "$work/all"
+	for spec in $REPOBUILD_REQUIRED; do
+		apt_ -qq -s install -- "$spec" >"$work/one" 2>&1 || verdict "$spec" "" "$(reason "$work/one")"
 	done
 	# Each request alone is fine, together they conflict.
-	[ -s "$report/failed" ] || printf '%s\t%s\n' "*" "$(reason "$work/err")" >>"$report/failed"
+	[ -s "$rb_failed" ] || verdict "*" "" "$(reason "$work/all")"
+}
+
+apt_sources /repobuild/in/sources.list
+echo "repobuild: apt-get update ($arch)"
+apt_update apt_
+
+main || probe
+# Every further version of a name, in a transaction of its own.
+i=0
+for spec in $REPOBUILD_EXTRA; do
+	i=$((i + 1))
+	flag=$(echo "$REPOBUILD_EXTRA_OPTIONAL" | cut -d' ' -f"$i")
+	[ "$flag" = 1 ] && flag=optional || flag=
+	if ! uris "$spec"; then
+		why=$(rb_judge "$problems" "$work/err" "$spec" | cut -f2-)
+		verdict "$spec" "$flag" "${why:-$(reason "$work/err")}"
+	fi
+done
+if [ -s "$rb_failed" ]; then
 	echo "repobuild: some requests cannot be met for $arch:" >&2
-	cat "$report/failed" >&2
+	cat "$rb_failed" >&2
 	exit 0
 fi
 # A package several transactions need is listed once.
@@ -106,7 +135,7 @@ fetched=0
 while read -r _ file size _; do
 	[ -f "$cache/archives/$file" ] || fetched=$((fetched + size))
 done <"$work/uris"
-echo "$fetched" >"$report/fetched"
+echo "$fetched" >"$rb_fetched"
 echo "repobuild: $count packages, $fetched bytes to download ($arch, $downloads at once)"
 
 # apt fetches from one mirror one file after the other. Split the closure
@@ -134,7 +163,7 @@ awk '{
 		[ -f "$shard" ] || continue
 		# shellcheck disable=SC2046 # specs hold no white space
 		# Partial files go to the cache's partial/, not the image's.
-		apt-get "$@" -q -o "Dir::Cache::archives=$cache/archives" download $(cat "$shard") >"$shard.log" 2>&1 &
+		apt_ -q -o "Dir::Cache::archives=$cache/archives" download -- $(cat "$shard") >"$shard.log" 2>&1 &
 		pids="$pids $!"
 	done
 	ok=true
@@ -171,7 +200,7 @@ done
 			{ echo "repobuild: copies in the pool do not match the hashes apt resolved" >&2; exit 1; }
 	done
 )
-# URI FILE SIZE SHA256:HEX, in the order of the resolution.
-awk 'NR == FNR { sum[$2] = $1; next } { print $1, $3, $4, "SHA256:" sum[$3] }' "$work/sums" "$work/closure" >"$report/lock"
-rm -rf "$work"
+# URI FILE SIZE SHA256, in the order of the resolution; FILE from the tree's root.
+awk -v dir="$REPOBUILD_TREE/pool/$REPOBUILD_CODENAME/" 'NR == FNR { sum[$2] = $1; next } { print $1, dir $3, $4, sum[$3] }' \
+	"$work/sums" "$work/closure" >"$rb_lock"
 echo "repobuild: $count packages for $arch"

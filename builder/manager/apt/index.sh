@@ -4,6 +4,7 @@
 # in   /repobuild/tree/$REPOBUILD_TREE/pool/$REPOBUILD_CODENAME/*.deb  (read-only)
 # out  /repobuild/out/$REPOBUILD_TREE/dists/$REPOBUILD_CODENAME/main/binary-$REPOBUILD_ARCH/Packages{,.gz}
 set -eu
+. /repobuild/manager/common/input.sh
 cd "/repobuild/tree/$REPOBUILD_TREE"
 dir=dists/$REPOBUILD_CODENAME/main/binary-$REPOBUILD_ARCH
 out=/repobuild/out/$REPOBUILD_TREE/$dir

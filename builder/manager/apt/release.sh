@@ -5,6 +5,7 @@
 # in   /repobuild/tree/$REPOBUILD_TREE/dists/$REPOBUILD_CODENAME/  (read-only)
 # out  /repobuild/out/$REPOBUILD_TREE/dists/$REPOBUILD_CODENAME/Release
 set -eu
+. /repobuild/manager/common/input.sh
 cd "/repobuild/tree/$REPOBUILD_TREE"
 out=/repobuild/out/$REPOBUILD_TREE/dists/$REPOBUILD_CODENAME
 mkdir -p "$out"

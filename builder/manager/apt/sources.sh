@@ -98,12 +98,13 @@ apt_sources() {
 	fi
 }
 
-# apt_update ARGS...: apt-get update that fails when an index cannot be
-# fetched (apt itself only warns and goes on with old or no lists).
+# apt_update APT-GET [ARGS...]: APT-GET (apt-get, or a function running
+# it with options) update, failing when an index cannot be fetched (apt
+# itself only warns and goes on with old or no lists).
 apt_update() {
 	log=$(mktemp)
 	status=0
-	apt-get "$@" -q -o APT::Update::Error-Mode=any update >"$log" 2>&1 || status=$?
+	"$@" -q -o APT::Update::Error-Mode=any update >"$log" 2>&1 || status=$?
 	if [ "$status" -ne 0 ] || grep -q '^Err:\|^[WE]: Failed to fetch\|^[WE]: Some index files failed' "$log"; then
 		echo "repobuild: apt-get update failed for $REPOBUILD_DISTRO/$REPOBUILD_ARCH${REPOBUILD_MIRROR:+ (mirror $REPOBUILD_MIRROR)}:" >&2
 		grep '^[EW]: ' "$log" | sort -u | sed 's/^/  /' >&2

@@ -3,10 +3,11 @@
 # ($REPOBUILD_TOOLS) on the native build image, from the distro's mirror
 # (sources.sh).
 set -eu
-. /repobuild/in/sources.sh
+. /repobuild/manager/common/input.sh
+. /repobuild/manager/apt/sources.sh
 export DEBIAN_FRONTEND=noninteractive
 apt_sources /repobuild/in/sources.list
-apt_update -o Acquire::Languages=none
+apt_update apt-get -o Acquire::Languages=none
 # shellcheck disable=SC2086 # a list of names
 apt-get -q -y install --no-install-recommends $REPOBUILD_TOOLS
 rm -rf /var/lib/apt/lists/*

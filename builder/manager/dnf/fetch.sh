@@ -5,18 +5,18 @@
 # the target's (--forcearch): it only reads that architecture's metadata and
 # never runs a package's code.
 #
-# in      /repobuild/in/requests    one request a line: SPEC, or SPEC optional
+# in      /repobuild/in/input.json  the requests and the distro (builder/pipeline.Input)
 #         /repobuild/in/repos.d/    the repositories (distro definition, packages.yaml)
 # out     /repobuild/out/$REPOBUILD_TREE/Packages/*.rpm
-# report  /repobuild/report/lock     URI FILE SIZE HASH for every package
-#         /repobuild/report/fetched  bytes downloaded, not taken from the cache
-#         /repobuild/report/failed   SPEC<TAB>reason, for requests dnf cannot meet
-#         /repobuild/report/skipped  SPEC<TAB>reason, for optional requests left out
+# report  /repobuild/report/report.json, lock.json (common/report.sh)
 #         /repobuild/report/repodata/{modules.yaml,comps.xml,updateinfo.xml}
 # cache   /var/cache/repobuild       dnf metadata and packages, one cache per
 #                                   distro and arch
 set -eu
-. /repobuild/in/lib.sh
+. /repobuild/manager/common/input.sh
+. /repobuild/manager/common/report.sh
+. /repobuild/manager/common/judge.sh
+. /repobuild/manager/rpm/lib.sh
 rb_init
 
 platform=${REPOBUILD_MODULE_PLATFORM_ID:-}
@@ -79,7 +79,7 @@ dnf_() {
 
 # attempt SPEC: does SPEC resolve on its own? (dnf's words in $work/one)
 attempt() {
-	dnf_ --assumeno install "$1" >"$work/one" 2>&1 || true
+	dnf_ --assumeno install -- "$1" >"$work/one" 2>&1 || true
 	grep -q 'Operation aborted' "$work/one"
 }
 
@@ -88,7 +88,7 @@ attempt() {
 install_all() {
 	closure=$work/closure
 	# shellcheck disable=SC2086 # $destdir: one option or none
-	dnf_ install --downloadonly $destdir "$@" >"$work/log" 2>&1 || { closure= && return 1; }
+	dnf_ install --downloadonly $destdir -- "$@" >"$work/log" 2>&1 || { closure= && return 1; }
 	closure=
 	installed=true
 }
@@ -112,7 +112,7 @@ if [ -n "$required$optional" ] && ! install_all $required $optional; then
 	# shellcheck disable=SC2086
 	if [ -n "$required$optional_ok" ] && ! install_all $required $optional_ok; then
 		# shellcheck disable=SC2086
-		rb_failed attempt "$work/log" $required
+		rb_unmet attempt "$work/log" $required
 	fi
 fi
 if [ "$installed" = true ]; then
@@ -120,7 +120,7 @@ if [ "$installed" = true ]; then
 	if [ -z "$destdir" ]; then
 		rb_closure "$work/closure"
 	elif ls "$dl"/*.rpm >/dev/null 2>&1; then
-		cat "$dl"/*.rpm | wc -c | tr -d ' ' >"$report/fetched"
+		cat "$dl"/*.rpm | wc -c | tr -d ' ' >"$rb_fetched"
 	fi
 fi
 if ! ls "$dl"/*.rpm >/dev/null 2>&1; then

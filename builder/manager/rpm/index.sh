@@ -8,6 +8,7 @@
 #      /repobuild/report/repodata/{modules.yaml,comps.xml,updateinfo.xml}  (the fetch's, read-only)
 # out  /repobuild/out/$REPOBUILD_TREE/repodata/
 set -eu
+. /repobuild/manager/common/input.sh
 tree=/repobuild/tree/$REPOBUILD_TREE
 out=/repobuild/out/$REPOBUILD_TREE
 meta=/repobuild/report/repodata

@@ -14,19 +14,15 @@
 #             distro brings none)
 
 rb_init() {
+	rb_report_begin
 	arch=$REPOBUILD_ARCH
 	cache=/var/cache/repobuild
-	report=/repobuild/report
 	pkgs=/repobuild/out/$REPOBUILD_TREE/Packages
 	work=$(mktemp -d)
-	trap 'rm -rf "$work"' EXIT
+	rb_cleanup='rm -rf "$work"'
 	root=$work/root
 	dl=$work/dl
 	mkdir -p "$cache" "$pkgs" "$report/repodata" "$root" "$dl" "$work/home"
-	: >"$report/lock"
-	echo 0 >"$report/fetched"
-	: >"$report/failed"
-	: >"$report/skipped"
 	# Debian's rpm keeps its database under ~/.rpmdb (the stand-in image);
 	# RPM distros use /var/lib/rpm anyway.
 	export HOME="$work/home"
@@ -44,7 +40,7 @@ rb_init() {
 # of its transaction there (see closure.py).
 rb_plugin() {
 	mkdir -p "$work/plugins"
-	cp /repobuild/in/closure.py "$work/plugins/repobuild.py"
+	cp /repobuild/manager/rpm/closure.py "$work/plugins/repobuild.py"
 	printf '[main]\nenabled=1\n' >"$work/plugins/repobuild.conf"
 	printf 'plugins=1\npluginpath=%s\npluginconfpath=%s\n' "$work/plugins" "$work/plugins"
 }
@@ -60,8 +56,8 @@ rb_closure() {
 	fi
 	awk '{ print $1 }' "$1" | xargs -r ln -s -t "$dl"
 	py=$(rb_python) || { echo "repobuild: no Python to run closure.py" >&2; exit 1; }
-	"$py" /repobuild/in/closure.py fetched "$1" >"$report/fetched"
-	echo "repobuild: $(wc -l <"$1" | tr -d ' ') packages in the closure, $(cat "$report/fetched") bytes of them downloaded"
+	"$py" /repobuild/manager/rpm/closure.py fetched "$1" >"$rb_fetched"
+	echo "repobuild: $(wc -l <"$1" | tr -d ' ') packages in the closure, $(cat "$rb_fetched") bytes of them downloaded"
 }
 
 # rb_python: an interpreter for repometa.py (dnf 4 and yum are Python; dnf5
@@ -105,16 +101,16 @@ rb_optional() {
 		if "$attempt" "$spec"; then
 			optional_ok="$optional_ok $spec"
 		else
-			printf '%s\t%s\n' "$spec" "$(rb_reason "$work/one")" >>"$report/skipped"
+			printf '%s\t%s\n' "$spec" "$(rb_reason "$work/one")" >>"$rb_skipped"
 		fi
 	done
 }
 
-# rb_failed ATTEMPT LOG REQUIRED...: after the whole closure failed with the
+# rb_unmet ATTEMPT LOG REQUIRED...: after the whole closure failed with the
 # words in LOG, name each required request that cannot be met on its own.
 # Exits: 0 with report/failed written when requests are at fault, 1 when
 # the failure is of another kind (mirror, network, signatures).
-rb_failed() {
+rb_unmet() {
 	attempt=$1
 	log=$2
 	shift 2
@@ -123,28 +119,26 @@ rb_failed() {
 		echo "repobuild: the package manager failed for $arch, and not for want of a package (see above)" >&2
 		exit 1
 	fi
-	for spec in "$@"; do
-		"$attempt" "$spec" || printf '%s\t%s\n' "$spec" "$(rb_reason "$work/one")" >>"$report/failed"
-	done
+	# The manager's words name the culprits (common/judge.sh), or each
+	# request is tried alone.
+	rb_judge /repobuild/manager/rpm/problems.sed "$log" "$@" >>"$rb_failed"
+	if [ ! -s "$rb_failed" ]; then
+		for spec in "$@"; do
+			"$attempt" "$spec" || printf '%s\t%s\n' "$spec" "$(rb_reason "$work/one")" >>"$rb_failed"
+		done
+	fi
 	# Each request alone is fine, together they conflict.
-	[ -s "$report/failed" ] || printf '%s\t%s\n' "*" "$(rb_reason "$log")" >>"$report/failed"
+	[ -s "$rb_failed" ] || printf '%s\t%s\n' "*" "$(rb_reason "$log")" >>"$rb_failed"
 	echo "repobuild: some requests cannot be met for $arch:" >&2
-	cat "$report/failed" >&2
+	cat "$rb_failed" >&2
 	exit 0
 }
 
-# rb_requests: read /repobuild/in/requests into $required and $optional.
+# rb_requests: the requests of the step's input, in $required and
+# $optional (one transaction installs all of them).
 rb_requests() {
-	required=
-	optional=
-	while read -r spec flag; do
-		case "$spec" in '' | '#'*) continue ;; esac
-		if [ "${flag:-}" = optional ]; then
-			optional="$optional $spec"
-		else
-			required="$required $spec"
-		fi
-	done </repobuild/in/requests
+	required="$REPOBUILD_REQUIRED $REPOBUILD_EXTRA"
+	optional=$REPOBUILD_OPTIONAL
 }
 
 # rb_keys: the gpgkey URLs of the enabled repositories in $reposdir, with
@@ -230,11 +224,11 @@ rb_publish() {
 	(cd "$pkgs" && xargs -r -n 16 -P "$(nproc)" sha256sum <"$work/names") >"$work/sums"
 	(cd "$pkgs" && xargs -r stat -c '%s %n' <"$work/names") >"$work/sizes"
 	# URI Packages/FILE SIZE SHA256:HEX, in the order of the file names.
-	awk 'FILENAME == ARGV[1] { n = $0; sub(/.*\//, "", n); if (!(n in uri)) uri[n] = $0; next }
+	awk -v dir="$REPOBUILD_TREE/" 'FILENAME == ARGV[1] { n = $0; sub(/.*\//, "", n); if (!(n in uri)) uri[n] = $0; next }
 		FILENAME == ARGV[2] { size[$2] = $1; next }
 		FILENAME == ARGV[3] { sum[$2] = $1; next }
-		{ print (($1 in uri) ? uri[$1] : "-"), "Packages/" $1, size[$1], "SHA256:" sum[$1] }' \
-		"$1" "$work/sizes" "$work/sums" "$work/names" >>"$report/lock"
+		{ print (($1 in uri) ? uri[$1] : "-"), dir "Packages/" $1, size[$1], sum[$1] }' \
+		"$1" "$work/sizes" "$work/sums" "$work/names" >>"$rb_lock"
 	echo "repobuild: $(wc -l <"$work/names" | tr -d ' ') packages for $arch"
 }
 
@@ -262,7 +256,7 @@ rb_metadata() {
 		done
 	done
 	if [ -s "$work/modules.yaml" ]; then
-		awk -f /repobuild/in/modules-subset.awk "$work/nevras" "$work/modules.yaml" >"$work/subset.yaml"
+		awk -f /repobuild/manager/rpm/modules-subset.awk "$work/nevras" "$work/modules.yaml" >"$work/subset.yaml"
 		if grep -q '^document: modulemd$' "$work/subset.yaml"; then
 			mv "$work/subset.yaml" "$out/modules.yaml"
 			echo "repobuild: modules.yaml: $(grep -c '^document: modulemd$' "$out/modules.yaml") module streams"
@@ -270,9 +264,9 @@ rb_metadata() {
 	fi
 	if [ -n "$py" ]; then
 		# shellcheck disable=SC2086 # file lists
-		[ -z "$comps" ] || "$py" /repobuild/in/repometa.py comps "$out/comps.xml" $comps
+		[ -z "$comps" ] || "$py" /repobuild/manager/rpm/repometa.py comps "$out/comps.xml" $comps
 		# shellcheck disable=SC2086
-		[ -z "$updateinfo" ] || "$py" /repobuild/in/repometa.py updateinfo "$out/updateinfo.xml" "$work/nevras" $updateinfo
+		[ -z "$updateinfo" ] || "$py" /repobuild/manager/rpm/repometa.py updateinfo "$out/updateinfo.xml" "$work/nevras" $updateinfo
 	elif [ -n "$comps$updateinfo" ]; then
 		echo "repobuild: no Python in the image: comps groups and updateinfo are not passed on" >&2
 	fi
@@ -281,7 +275,7 @@ rb_metadata() {
 # rb_cat FILE: FILE decompressed (Python where the image lacks the tool).
 rb_cat() {
 	if [ -n "${py:-}" ] && case "$1" in *.gz | *.xz | *.bz2) true ;; *) false ;; esac then
-		"$py" /repobuild/in/repometa.py cat "$1"
+		"$py" /repobuild/manager/rpm/repometa.py cat "$1"
 		return
 	fi
 	case "$1" in

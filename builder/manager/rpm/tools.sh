@@ -3,6 +3,7 @@
 # ($REPOBUILD_TOOLS) on the native build image, from the repositories of the
 # distro definition (the image's own may point at mirrors that are gone).
 set -eu
+. /repobuild/manager/common/input.sh
 [ -n "${REPOBUILD_TOOLS:-}" ] || exit 0
 reposdir=/repobuild/in/repos.d
 if [ "${REPOBUILD_IMAGE_REPOS:-}" = 1 ]; then

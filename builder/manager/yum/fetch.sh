@@ -5,18 +5,18 @@
 # it runs on, so the builder runs this script on the target's platform
 # (under QEMU for a foreign one; see manager.yaml).
 #
-# in      /repobuild/in/requests    one request a line: SPEC, or SPEC optional
+# in      /repobuild/in/input.json  the requests and the distro (builder/pipeline.Input)
 #         /repobuild/in/repos.d/    the repositories (distro definition, packages.yaml)
 # out     /repobuild/out/$REPOBUILD_TREE/Packages/*.rpm
-# report  /repobuild/report/lock     URI FILE SIZE HASH for every package
-#         /repobuild/report/fetched  bytes downloaded, not taken from the cache
-#         /repobuild/report/failed   SPEC<TAB>reason, for requests yum cannot meet
-#         /repobuild/report/skipped  SPEC<TAB>reason, for optional requests left out
-#         /repobuild/report/repodata/{comps.xml,updateinfo.xml}
+# report  /repobuild/report/report.json, lock.json (common/report.sh)
+#         /repobuild/report/repodata/{modules.yaml,comps.xml,updateinfo.xml}
 # cache   /var/cache/repobuild       yum metadata and packages, one cache per
 #                                   distro and arch
 set -eu
-. /repobuild/in/lib.sh
+. /repobuild/manager/common/input.sh
+. /repobuild/manager/common/report.sh
+. /repobuild/manager/common/judge.sh
+. /repobuild/manager/rpm/lib.sh
 rb_init
 
 if [ "$(uname -m)" != "$arch" ]; then
@@ -56,7 +56,7 @@ yum_() {
 
 # attempt SPEC: does SPEC resolve on its own? (yum's words in $work/one)
 attempt() {
-	yum_ --assumeno install "$1" >"$work/one" 2>&1 || true
+	yum_ --assumeno install -- "$1" >"$work/one" 2>&1 || true
 	grep -q 'Exiting on user command' "$work/one"
 }
 
@@ -70,11 +70,11 @@ rb_optional attempt $optional
 if [ -n "$required$optional_ok" ]; then
 	closure=$work/closure
 	# shellcheck disable=SC2086
-	yum_ -y install --downloadonly $required $optional_ok >"$work/log" 2>&1 || true
+	yum_ -y install --downloadonly -- $required $optional_ok >"$work/log" 2>&1 || true
 	closure=
 	if ! grep -q 'exiting because "Download Only" specified' "$work/log"; then
 		# shellcheck disable=SC2086
-		rb_failed attempt "$work/log" $required
+		rb_unmet attempt "$work/log" $required
 	fi
 	cat "$work/log"
 	rb_closure "$work/closure"
