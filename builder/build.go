@@ -1,43 +1,40 @@
 // Package builder turns build targets into a BuildKit graph, solves it and
 // exports the repository tree.
 //
-// Builder.Build has the shape of a gateway BuildFunc: the same code runs from
-// the repobuild CLI through a BuildKit client, or inside BuildKit as a
-// frontend. The graph itself is built by Graph, which is pure.
+// Builder.Build is stateless and runs on a gateway client: the same code
+// runs from the repobuild CLI through a BuildKit client, or inside BuildKit
+// as a frontend. The steps come from builder/pipeline, which is pure.
 package builder
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/containerd/platforms"
-	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/client/llb"
 	gwclient "github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/solver/pb"
+	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/repobuild/repobuild/builder/lock"
+	"github.com/repobuild/repobuild/builder/pipeline"
 	"github.com/repobuild/repobuild/plan"
 )
 
-// Builder builds the repositories of a set of targets.
+// Builder builds the repositories of a set of targets. It holds only its
+// configuration: every Build is independent, and says what it found in
+// the reports it returns.
 type Builder struct {
 	targets []plan.Target
 	opts    []Option
 	log     *slog.Logger
-
-	mu      sync.Mutex
-	reports []Report
-	cached  map[string]bool
 }
 
 // New returns a builder for targets.
@@ -47,166 +44,152 @@ func New(targets []plan.Target, opts ...Option) *Builder {
 
 // Report is what resolving one target found.
 type Report struct {
-	Target  plan.Target
-	Lock    []Locked
-	Failed  []Problem
-	Skipped []Problem
+	Target  plan.Target `json:"-"`
+	Lock    lock.Lock
+	Failed  []pipeline.Problem `json:",omitempty"`
+	Skipped []pipeline.Problem `json:",omitempty"`
 	// Fetched is how many bytes of packages the build downloaded; the
 	// rest of the closure came from the cache.
 	Fetched int64
-	// Cached says the whole resolve step was a cache hit: nothing ran.
-	Cached bool
-}
-
-// Locked is one package file of a target's closure.
-type Locked struct {
-	URI  string
-	File string
-	Size int64
-	Hash string
-}
-
-// Problem is a request the package manager could not meet, in its words.
-type Problem struct {
-	Spec   string
-	Reason string
+	// FetchDigest is the digest of the target's fetch operation: a
+	// client that sees it cached in the solve's status knows that nothing
+	// ran (Cached).
+	FetchDigest digest.Digest
+	Cached      bool
 }
 
 // Bytes is the total size of the closure.
-func (r Report) Bytes() int64 {
-	var n int64
-	for _, l := range r.Lock {
-		n += l.Size
-	}
-	return n
-}
+func (r Report) Bytes() int64 { return r.Lock.Bytes() }
 
-// Reports returns the reports of the targets resolved by the last Build,
-// in target order.
-func (b *Builder) Reports() []Report {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	out := slices.Clone(b.reports)
-	order := map[string]int{}
-	for i, t := range b.targets {
-		order[t.String()] = i
-	}
-	slices.SortFunc(out, func(x, y Report) int { return order[x.Target.String()] - order[y.Target.String()] })
-	for i := range out {
-		if b.cached[out[i].Target.String()] {
-			out[i].Cached, out[i].Fetched = true, 0
-		}
-	}
-	return out
-}
+// ReportsKey is the result metadata key under which Build puts the
+// reports, as JSON, for frontends' clients (--metadata-file).
+const ReportsKey = "repobuild.reports"
 
-// Observe notes, from the build's status updates, which targets' resolve
-// steps were cache hits. Pass it as SolveOptions.Observe.
-func (b *Builder) Observe(s *client.SolveStatus) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, v := range s.Vertexes {
-		if !v.Cached || !strings.HasPrefix(v.Name, "[") {
-			continue
-		}
-		target, rest, ok := strings.Cut(v.Name[1:], "] ")
-		if ok && strings.HasPrefix(rest, fetchStepName) {
-			if b.cached == nil {
-				b.cached = map[string]bool{}
-			}
-			b.cached[target] = true
+// MarkCached sets Cached (and clears Fetched) in the reports whose fetch
+// operation the solve's status showed as cached.
+func MarkCached(reports []Report, cached map[digest.Digest]bool) {
+	for i := range reports {
+		if cached[reports[i].FetchDigest] {
+			reports[i].Cached, reports[i].Fetched = true, 0
 		}
 	}
 }
 
-// Build resolves every target, fails if any request cannot be met, and
-// returns the repository tree as the result. It is a gateway BuildFunc.
-func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Result, error) {
+// config is the pipeline configuration of the builder's options on the
+// worker's platform.
+func (b *Builder) config(c gwclient.Client) (pipeline.Config, options, error) {
 	var o options
 	for _, opt := range b.opts {
 		opt(&o)
 	}
 	workers := c.BuildOpts().Workers
 	if len(workers) == 0 || len(workers[0].Platforms) == 0 {
-		return nil, errors.New("the builder reports no worker platforms")
+		return pipeline.Config{}, o, errors.New("the builder reports no worker platforms")
 	}
-	native := platforms.Normalize(workers[0].Platforms[0])
-	opts := append([]Option{WithBuildPlatform(native)}, b.opts...)
-	g := NewGraph(opts...)
-	if err := checkPlatforms(workers, g.Emulated(b.targets)); err != nil {
-		return nil, err
+	o.Config.BuildPlatform = platforms.Normalize(workers[0].Platforms[0])
+	return o.Config, o, nil
+}
+
+// Build resolves every target, fails if any request cannot be met, and
+// returns the repository tree as the result, with the reports of the
+// targets, in target order, also in the result's metadata (ReportsKey).
+func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Result, []Report, error) {
+	cfg, o, err := b.config(c)
+	if err != nil {
+		return nil, nil, err
 	}
-	def := func(st llb.State) (*llb.Definition, error) { return st.Marshal(ctx, llb.Platform(native)) }
+	if err := checkPlatforms(c.BuildOpts().Workers, pipeline.Emulated(cfg, b.targets)); err != nil {
+		return nil, nil, err
+	}
+	p, err := pipeline.New(cfg, b.targets)
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := p.ToLLB()
+	if err != nil {
+		return nil, nil, err
+	}
 	imports, err := cacheImports(c.BuildOpts().Opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &solver{c: c, platform: cfg.BuildPlatform, imports: imports}
+	reports, err := b.resolve(ctx, s, p, g, o.parallel)
+	if err != nil {
+		return nil, nil, err
+	}
+	tree, err := g.Tree()
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := s.solve(ctx, tree, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	meta, err := json.Marshal(reports)
+	if err != nil {
+		return nil, nil, err
+	}
+	res.AddMeta(ReportsKey, meta)
+	return res, reports, nil
+}
+
+// solver solves states on the gateway with the build's cache imports.
+type solver struct {
+	c        gwclient.Client
+	platform ocispecs.Platform
+	imports  []gwclient.CacheOptionsEntry
+}
+
+func (s *solver) def(ctx context.Context, st llb.State) (*llb.Definition, error) {
+	return st.Marshal(ctx, llb.Platform(s.platform))
+}
+
+func (s *solver) solve(ctx context.Context, st llb.State, evaluate bool) (*gwclient.Result, error) {
+	d, err := s.def(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	solve := func(ctx context.Context, d *llb.Definition, evaluate bool) (*gwclient.Result, error) {
-		return c.Solve(ctx, gwclient.SolveRequest{Definition: d.ToPB(), CacheImports: imports, Evaluate: evaluate})
-	}
+	return s.c.Solve(ctx, gwclient.SolveRequest{Definition: d.ToPB(), CacheImports: s.imports, Evaluate: evaluate})
+}
 
-	fetches := make([]Fetch, len(b.targets))
-	problems := make([]error, len(b.targets))
+// resolve runs every fetch, and the tools installs beside them, and reads
+// the fetches' reports. A target whose requests cannot be met fails the
+// build, naming them.
+func (b *Builder) resolve(ctx context.Context, s *solver, p *pipeline.Pipeline, g *pipeline.Graph, parallel int) ([]Report, error) {
+	fetches := p.Of(pipeline.Fetch)
+	reports := make([]Report, len(fetches))
+	problems := make([]error, len(fetches))
 	eg, ectx := errgroup.WithContext(ctx)
-	if o.parallel > 0 {
-		eg.SetLimit(o.parallel)
+	if parallel > 0 {
+		eg.SetLimit(parallel)
 	}
 	// The index tools do not depend on the packages: build them while the
 	// targets resolve. Their failure does not cancel the fetches: when both
 	// fail (a dead mirror), the fetch's error is the one to report, since it
 	// names the target asked for, while the tools run on the build platform.
-	toolsDistros := onePerDistro(b.targets)
-	toolsErrs := make([]error, len(toolsDistros))
-	for i, t := range toolsDistros {
+	tools := p.Of(pipeline.Tools)
+	toolsErrs := make([]error, len(tools))
+	for i, step := range tools {
 		eg.Go(func() error {
-			d := t.Distro
-			tools, err := g.Tools(t)
-			if err != nil {
-				return err
-			}
-			td, err := def(tools)
-			if err != nil {
-				return err
-			}
+			root, _ := g.Root(step.ID)
 			// Evaluated now: a lazy result would only be built with the
 			// indexes, after every target has resolved.
-			if _, err := solve(ectx, td, true); err != nil {
-				toolsErrs[i] = errors.New(d.Name + ": installing the index tools: " + err.Error())
+			if _, err := s.solve(ectx, root, true); err != nil {
+				toolsErrs[i] = errors.New(step.Distro + ": installing the index tools: " + err.Error())
 			}
 			return nil
 		})
 	}
-	for i, t := range b.targets {
+	for i, step := range fetches {
 		eg.Go(func() error {
-			f, err := g.Fetch(t)
+			rep, err := b.fetch(ectx, s, g, step)
 			if err != nil {
 				return err
 			}
-			d, err := def(f.Report)
-			if err != nil {
-				return err
-			}
-			res, err := solve(ectx, d, false)
-			if err != nil {
-				return targetError(t, err)
-			}
-			ref, err := res.SingleRef()
-			if err != nil {
-				return err
-			}
-			rep, err := readReport(ectx, ref, t)
-			if err != nil {
-				return fmt.Errorf("%s: reading the resolve report: %w", t, err)
-			}
-			for _, s := range rep.Skipped {
-				b.log.Warn("optional package left out", "target", t.String(), "package", s.Spec, "reason", s.Reason)
-			}
-			b.mu.Lock()
-			b.reports = append(b.reports, rep)
-			b.mu.Unlock()
-			fetches[i] = f
+			reports[i] = rep
 			if len(rep.Failed) > 0 {
-				problems[i] = &ResolveError{Target: t, Problems: rep.Failed}
+				problems[i] = &ResolveError{Target: rep.Target, Problems: rep.Failed}
 			}
 			return nil
 		})
@@ -217,19 +200,65 @@ func (b *Builder) Build(ctx context.Context, c gwclient.Client) (*gwclient.Resul
 	if err := errors.Join(problems...); err != nil {
 		return nil, err
 	}
-	if err := errors.Join(toolsErrs...); err != nil {
-		return nil, err
-	}
+	return reports, errors.Join(toolsErrs...)
+}
 
-	repo, err := g.Repository(fetches)
+// fetch solves one fetch step and reads its report and lock.
+func (b *Builder) fetch(ctx context.Context, s *solver, g *pipeline.Graph, step pipeline.Step) (Report, error) {
+	t := *step.Target
+	st, err := g.Output(step.ID, pipeline.ReportDir)
 	if err != nil {
-		return nil, err
+		return Report{}, err
 	}
-	d, err := def(repo)
+	d, err := s.def(ctx, st)
 	if err != nil {
-		return nil, err
+		return Report{}, err
 	}
-	return solve(ctx, d, true)
+	res, err := s.c.Solve(ctx, gwclient.SolveRequest{Definition: d.ToPB(), CacheImports: s.imports})
+	if err != nil {
+		return Report{}, targetError(t, err)
+	}
+	ref, err := res.SingleRef()
+	if err != nil {
+		return Report{}, err
+	}
+	read := func(name string) ([]byte, error) {
+		return ref.ReadFile(ctx, gwclient.ReadRequest{Filename: "/" + name})
+	}
+	data, err := read(pipeline.ReportFile)
+	if err != nil {
+		return Report{}, fmt.Errorf("%s: reading the resolve report: %w", t, err)
+	}
+	r, err := pipeline.ParseReport(data)
+	if err != nil {
+		return Report{}, fmt.Errorf("%s: %s: %w", t, pipeline.ReportFile, err)
+	}
+	rep := Report{Target: t, Failed: r.Failed, Skipped: r.Skipped, Fetched: r.Fetched, FetchDigest: fetchDigest(d)}
+	if len(r.Failed) == 0 {
+		if data, err = read(pipeline.LockFile); err != nil {
+			return Report{}, fmt.Errorf("%s: reading the lock: %w", t, err)
+		}
+		if rep.Lock, err = lock.Parse(data); err != nil {
+			return Report{}, fmt.Errorf("%s: %s: %w", t, pipeline.LockFile, err)
+		}
+	}
+	for _, p := range rep.Skipped {
+		b.log.Warn("optional package left out", "target", t.String(), "package", p.Spec, "reason", p.Reason)
+	}
+	return rep, nil
+}
+
+// fetchDigest is the digest of the operation whose output d returns: the
+// fetch's exec, as the solve's status names it.
+func fetchDigest(d *llb.Definition) digest.Digest {
+	if len(d.Def) == 0 {
+		return ""
+	}
+	var op pb.Op
+	if err := op.UnmarshalVT(d.Def[len(d.Def)-1]); err != nil || len(op.Inputs) == 0 {
+		return ""
+	}
+	return digest.Digest(op.Inputs[0].Digest)
 }
 
 // cacheImports reads the caches the build imports (--cache-from), which
@@ -245,19 +274,6 @@ func cacheImports(opts map[string]string) ([]gwclient.CacheOptionsEntry, error) 
 		return nil, fmt.Errorf("cache-imports option: %w", err)
 	}
 	return entries, nil
-}
-
-// onePerDistro returns the first target of each distro.
-func onePerDistro(targets []plan.Target) []plan.Target {
-	var out []plan.Target
-	seen := map[string]bool{}
-	for _, t := range targets {
-		if !seen[t.Distro.Name] {
-			seen[t.Distro.Name] = true
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 // targetError names the target a solve failed for. The message is
@@ -276,7 +292,7 @@ func targetError(t plan.Target, err error) error {
 // packages.yaml asked for them.
 type ResolveError struct {
 	Target   plan.Target
-	Problems []Problem
+	Problems []pipeline.Problem
 }
 
 func (e *ResolveError) Error() string {
@@ -295,46 +311,6 @@ func (e *ResolveError) Error() string {
 		b.WriteString(p.Reason)
 	}
 	return b.String()
-}
-
-func readReport(ctx context.Context, ref gwclient.Reference, t plan.Target) (Report, error) {
-	rep := Report{Target: t}
-	read := func(name string) ([]byte, error) {
-		return ref.ReadFile(ctx, gwclient.ReadRequest{Filename: "/" + name})
-	}
-	lock, err := read("lock")
-	if err != nil {
-		return rep, err
-	}
-	sc := bufio.NewScanner(bytes.NewReader(lock))
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) != 4 {
-			return rep, fmt.Errorf("lock: malformed line %q", sc.Text())
-		}
-		size, err := strconv.ParseInt(fields[2], 10, 64)
-		if err != nil {
-			return rep, fmt.Errorf("lock: %w", err)
-		}
-		rep.Lock = append(rep.Lock, Locked{URI: strings.Trim(fields[0], "'"), File: fields[1], Size: size, Hash: fields[3]})
-	}
-	if data, err := read("fetched"); err == nil {
-		rep.Fetched, _ = strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
-	}
-	for name, dst := range map[string]*[]Problem{"failed": &rep.Failed, "skipped": &rep.Skipped} {
-		data, err := read(name)
-		if err != nil {
-			return rep, err
-		}
-		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-			if line == "" {
-				continue
-			}
-			spec, reason, _ := strings.Cut(line, "\t")
-			*dst = append(*dst, Problem{Spec: spec, Reason: reason})
-		}
-	}
-	return rep, nil
 }
 
 // checkPlatforms fails when emulation needs a platform no worker has, and

@@ -7,13 +7,13 @@ import (
 	"strings"
 
 	"github.com/containerd/platforms"
-	"github.com/distribution/reference"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/exporter/containerimage/exptypes"
 	gwclient "github.com/moby/buildkit/frontend/gateway/client"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
+	"github.com/repobuild/repobuild/builder/imageref"
 	"github.com/repobuild/repobuild/serve"
 )
 
@@ -84,10 +84,10 @@ func (b *Builder) description() string {
 // BuildDataImage builds the tree and returns it as a scratch image with a
 // manifest for each of ImagePlatforms, all of the same single layer. It is
 // a gateway BuildFunc.
-func (b *Builder) BuildDataImage(ctx context.Context, c gwclient.Client) (*gwclient.Result, error) {
-	tree, err := b.treeRef(ctx, c)
+func (b *Builder) BuildDataImage(ctx context.Context, c gwclient.Client) (*gwclient.Result, []Report, error) {
+	tree, reports, err := b.treeRef(ctx, c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var images []PlatformImage
 	for _, p := range ImagePlatforms {
@@ -97,82 +97,82 @@ func (b *Builder) BuildDataImage(ctx context.Context, c gwclient.Client) (*gwcli
 			}},
 		}})
 	}
-	return PlatformResult(images)
+	res, err := PlatformResult(images)
+	return res, reports, err
 }
 
 // BuildNginxImage builds the tree and returns the nginx image that serves
 // it, for each of ImagePlatforms. It is a gateway BuildFunc.
-func (b *Builder) BuildNginxImage(ctx context.Context, c gwclient.Client) (*gwclient.Result, error) {
-	ref, err := b.treeRef(ctx, c)
+func (b *Builder) BuildNginxImage(ctx context.Context, c gwclient.Client) (*gwclient.Result, []Report, error) {
+	ref, reports, err := b.treeRef(ctx, c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tree, err := ref.ToState()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	opts, err := b.graphOptions(c)
+	_, o, err := b.config(c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	g := NewGraph(opts...)
-	base, err := g.NginxBase()
+	base, err := nginxBase(o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var images []PlatformImage
 	for _, p := range ImagePlatforms {
-		_, dgst, dt, err := c.ResolveImageConfig(ctx, base, sourceresolver.Opt{
-			LogName:  fmt.Sprintf("resolve nginx image %s (%s)", base, platforms.Format(p)),
-			ImageOpt: &sourceresolver.ResolveImageOpt{Platform: &p},
-		})
+		img, err := nginxPlatformImage(ctx, c, tree, base, p, b.description())
 		if err != nil {
-			return nil, fmt.Errorf("nginx image %s (%s): %w (set --nginx-image, or --registry-mirror to a registry that has it)", base, platforms.Format(p), err)
+			return nil, nil, err
 		}
-		var cfg ocispecs.Image
-		if err := json.Unmarshal(dt, &cfg); err != nil {
-			return nil, fmt.Errorf("nginx image %s: config: %w", base, err)
-		}
-		pinned, err := pin(base, dgst.String())
-		if err != nil {
-			return nil, err
-		}
-		def, err := g.NginxImage(tree, pinned, p).Marshal(ctx, llb.Platform(p))
-		if err != nil {
-			return nil, err
-		}
-		res, err := c.Solve(ctx, gwclient.SolveRequest{Definition: def.ToPB()})
-		if err != nil {
-			return nil, fmt.Errorf("nginx image (%s): %w", platforms.Format(p), err)
-		}
-		r, err := res.SingleRef()
-		if err != nil {
-			return nil, err
-		}
-		images = append(images, PlatformImage{Platform: p, Ref: r, Config: NginxConfig(cfg, b.description())})
+		images = append(images, img)
 	}
-	return PlatformResult(images)
+	res, err := PlatformResult(images)
+	return res, reports, err
 }
 
-// pin adds the digest the image resolved to, so that its layers are those
-// of the config read.
-func pin(ref, dgst string) (string, error) {
-	named, err := reference.ParseNormalizedNamed(ref)
+// nginxPlatformImage is the nginx image serving tree for platform p.
+func nginxPlatformImage(ctx context.Context, c gwclient.Client, tree llb.State, base string, p ocispecs.Platform, description string) (PlatformImage, error) {
+	_, dgst, dt, err := c.ResolveImageConfig(ctx, base, sourceresolver.Opt{
+		LogName:  fmt.Sprintf("resolve nginx image %s (%s)", base, platforms.Format(p)),
+		ImageOpt: &sourceresolver.ResolveImageOpt{Platform: &p},
+	})
 	if err != nil {
-		return "", fmt.Errorf("image reference %q: %w", ref, err)
+		return PlatformImage{}, fmt.Errorf("nginx image %s (%s): %w (set --nginx-image, or --registry-mirror to a registry that has it)", base, platforms.Format(p), err)
 	}
-	return named.String() + "@" + dgst, nil
+	var cfg ocispecs.Image
+	if err := json.Unmarshal(dt, &cfg); err != nil {
+		return PlatformImage{}, fmt.Errorf("nginx image %s: config: %w", base, err)
+	}
+	pinned, err := imageref.Pin(base, dgst.String())
+	if err != nil {
+		return PlatformImage{}, err
+	}
+	def, err := NginxImage(tree, pinned, p).Marshal(ctx, llb.Platform(p))
+	if err != nil {
+		return PlatformImage{}, err
+	}
+	res, err := c.Solve(ctx, gwclient.SolveRequest{Definition: def.ToPB()})
+	if err != nil {
+		return PlatformImage{}, fmt.Errorf("nginx image (%s): %w", platforms.Format(p), err)
+	}
+	r, err := res.SingleRef()
+	if err != nil {
+		return PlatformImage{}, err
+	}
+	return PlatformImage{Platform: p, Ref: r, Config: NginxConfig(cfg, description)}, nil
 }
 
-// NginxBase returns the reference of the nginx image's base: the one
+// nginxBase returns the reference of the nginx image's base: the one
 // WithNginxImage names, used as is, or DefaultNginxImage through the
 // registry mirror.
-func (g *Graph) NginxBase() (string, error) {
-	if g.opts.nginxImage != "" {
-		return g.opts.nginxImage, nil
+func nginxBase(o options) (string, error) {
+	if o.nginxImage != "" {
+		return o.nginxImage, nil
 	}
-	if g.opts.registryMirror != "" {
-		return MirrorRef(DefaultNginxImage, g.opts.registryMirror)
+	if o.RegistryMirror != "" {
+		return imageref.Mirror(DefaultNginxImage, o.RegistryMirror)
 	}
 	return DefaultNginxImage, nil
 }
@@ -182,7 +182,7 @@ func (g *Graph) NginxBase() (string, error) {
 // three layers. The last two are file operations, which do not depend on
 // the platform: every platform's image has the same two layers on top of
 // its base, made once.
-func (g *Graph) NginxImage(tree llb.State, base string, p ocispecs.Platform) llb.State {
+func NginxImage(tree llb.State, base string, p ocispecs.Platform) llb.State {
 	image := llb.Image(base, llb.Platform(p), llb.WithCustomName(fmt.Sprintf("nginx image %s (%s)", base, platforms.Format(p))))
 	conf := llb.Scratch().File(
 		llb.Mkdir("/etc/nginx", 0o755, llb.WithParents(true)).

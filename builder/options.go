@@ -5,67 +5,64 @@ import (
 	"time"
 
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/repobuild/repobuild/builder/pipeline"
 )
 
-// Option configures a Graph or a Builder.
+// Option configures a Builder.
 type Option func(*options)
 
 type options struct {
-	buildPlatform  ocispecs.Platform
-	emulate        bool
-	registryMirror string
-	mirror         string
-	images         map[string]string
-	refresh        string
-	parallel       int
-	downloads      int
-	nginxImage     string
+	pipeline.Config
+	parallel   int
+	nginxImage string
 }
 
 // WithBuildPlatform sets the platform package managers and indexers run on
-// when they do not emulate: the builder's native platform.
+// when they do not emulate. Builders take their worker's; Dockerfile
+// generation needs none.
 func WithBuildPlatform(p ocispecs.Platform) Option {
-	return func(o *options) { o.buildPlatform = p }
+	return func(o *options) { o.BuildPlatform = p }
 }
 
 // WithEmulation runs each target's package manager on the target's own
 // platform (QEMU for a foreign one) instead of cross-resolving natively.
 func WithEmulation(on bool) Option {
-	return func(o *options) { o.emulate = on }
+	return func(o *options) { o.Emulate = on }
 }
 
 // WithRegistryMirror rewrites every base image reference to HOST[/PREFIX],
 // keeping its repository path: docker.io/library/debian:bookworm becomes
 // HOST/PREFIX/library/debian:bookworm.
 func WithRegistryMirror(mirror string) Option {
-	return func(o *options) { o.registryMirror = mirror }
+	return func(o *options) { o.RegistryMirror = mirror }
 }
 
 // WithMirror replaces the package mirror of every distro.
 func WithMirror(url string) Option {
-	return func(o *options) { o.mirror = url }
+	return func(o *options) { o.Mirror = url }
 }
 
 // WithImage uses ref as the base image of the named distro, as is.
 func WithImage(distro, ref string) Option {
 	return func(o *options) {
-		if o.images == nil {
-			o.images = map[string]string{}
+		if o.Images == nil {
+			o.Images = map[string]string{}
 		}
-		o.images[distro] = ref
+		o.Images[distro] = ref
 	}
 }
 
 // WithNoCache resolves again even when nothing changed, to pick up new
 // upstream versions. The package caches stay: only what changed upstream
-// is downloaded. Every graph built with the returned option resolves the
-// same way, so the outputs of one call agree.
+// is downloaded. Every build with the returned option resolves the same
+// way, so the outputs of one call agree.
 func WithNoCache(on bool) Option {
 	refresh := ""
 	if on {
 		refresh = strconv.FormatInt(time.Now().UnixNano(), 10)
 	}
-	return func(o *options) { o.refresh = refresh }
+	return func(o *options) { o.Refresh = refresh }
 }
 
 // WithParallel bounds how many targets resolve at once (0: all).
@@ -74,17 +71,13 @@ func WithParallel(n int) Option {
 }
 
 // DefaultDownloads is how many package files a target downloads at once.
-const DefaultDownloads = 4
+const DefaultDownloads = pipeline.DefaultDownloads
 
 // WithDownloads sets how many package files each target downloads at once
 // from its mirror (1: one after the other, as the package manager alone
 // does). n < 1 keeps DefaultDownloads.
 func WithDownloads(n int) Option {
-	return func(o *options) {
-		if n > 0 {
-			o.downloads = n
-		}
-	}
+	return func(o *options) { o.Downloads = n }
 }
 
 // WithNginxImage uses ref, as is, as the base of the nginx image output

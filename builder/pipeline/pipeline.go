@@ -67,6 +67,9 @@ type Step struct {
 	// Image is the base image; Platform is where the step runs.
 	Image    string
 	Platform ocispecs.Platform
+	// Emulated says a fetch runs on its target's platform, not the
+	// build platform (QEMU for a foreign one).
+	Emulated bool `json:",omitempty"`
 	// On names the step whose root file system this step runs on (the
 	// tools step for index and release); empty: Image itself.
 	On string `json:",omitempty"`

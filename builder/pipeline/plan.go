@@ -160,8 +160,8 @@ func (b *planner) tools(t plan.Target, m manager.Manager) (Step, error) {
 // the pipeline emulates or the manager cannot resolve for another
 // architecture than its own.
 func (b *planner) fetch(t plan.Target, m manager.Manager) (Step, error) {
-	platform, how := b.cfg.BuildPlatform, "cross"
-	if b.emulated(t, m) {
+	platform, how, emulated := b.cfg.BuildPlatform, "cross", b.emulated(t, m)
+	if emulated {
 		platform, how = ocispecs.Platform{OS: "linux", Architecture: t.Arch}, "emulated"
 	}
 	image, err := b.image(t.Distro)
@@ -183,7 +183,7 @@ func (b *planner) fetch(t plan.Target, m manager.Manager) (Step, error) {
 	}
 	return b.add(Step{ID: "fetch-" + t.Distro.Name + "-" + t.Arch, Kind: Fetch, Target: &t, Distro: t.Distro.Name,
 		Name:  fmt.Sprintf("[%s] %s %d packages (%s)", t, FetchStepName, len(t.Requests), how),
-		Image: image, Platform: platform, Script: m.Script("fetch.sh"), Input: in, Files: files,
+		Image: image, Platform: platform, Emulated: emulated, Script: m.Script("fetch.sh"), Input: in, Files: files,
 		Cache:   &Cache{ID: "repobuild/" + t.Distro.Manager + "/" + t.Distro.Name + "/" + t.NativeArch, Target: CacheDir},
 		Network: true, Outputs: []string{OutDir, ReportDir}}), nil
 }

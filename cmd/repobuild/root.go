@@ -124,17 +124,15 @@ func runBuild(cmd *cobra.Command, f *buildFlags) error {
 	}
 	defer c.Close()
 
-	b := builder.New(targets, opts...)
-	err = b.Export(ctx, c, dests, builder.SolveOptions{
+	reports, err := builder.New(targets, opts...).Export(ctx, c, dests, builder.SolveOptions{
 		Progress: f.progress, CacheExports: cacheTo, CacheImports: cacheFrom,
-		Observe: b.Observe,
 	})
 	if err != nil {
 		return err
 	}
-	printSummary(cmd, b.Reports(), dests)
+	printSummary(cmd, reports, dests)
 	if f.metadataFile != "" {
-		return writeMetadata(f.metadataFile, b.Reports())
+		return writeMetadata(f.metadataFile, reports)
 	}
 	return nil
 }
@@ -161,12 +159,12 @@ func writeMetadata(path string, reports []builder.Report) error {
 		Targets []target `json:"targets"`
 	}
 	for _, r := range reports {
-		t := target{Distro: r.Target.Distro.Name, Arch: r.Target.Arch, Packages: len(r.Lock), Bytes: r.Bytes(), Downloaded: r.Fetched, Cached: r.Cached}
+		t := target{Distro: r.Target.Distro.Name, Arch: r.Target.Arch, Packages: len(r.Lock.Packages), Bytes: r.Bytes(), Downloaded: r.Fetched, Cached: r.Cached}
 		for _, s := range r.Skipped {
 			t.Skipped = append(t.Skipped, s.Spec)
 		}
-		for _, l := range r.Lock {
-			t.Lock = append(t.Lock, locked{File: l.File, Size: l.Size, SHA256: strings.TrimPrefix(l.Hash, "SHA256:"), URI: l.URI})
+		for _, l := range r.Lock.Packages {
+			t.Lock = append(t.Lock, locked{File: l.File, Size: l.Size, SHA256: l.SHA256, URI: l.URI})
 		}
 		out.Targets = append(out.Targets, t)
 	}
@@ -184,7 +182,7 @@ func printSummary(cmd *cobra.Command, reports []builder.Report, dests output.Des
 		if r.Cached {
 			how = "cached"
 		}
-		fmt.Fprintf(w, "%-20s %5d packages %10s  (%s)\n", r.Target.String(), len(r.Lock), humanBytes(r.Bytes()), how)
+		fmt.Fprintf(w, "%-20s %5d packages %10s  (%s)\n", r.Target.String(), len(r.Lock.Packages), humanBytes(r.Bytes()), how)
 	}
 	for _, d := range dests {
 		fmt.Fprintf(w, "wrote %s\n", d.Describe())
