@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/repobuild/repobuild/repoconf"
 )
 
 // RPM is what yum and dnf distros add to a definition.
@@ -144,20 +146,10 @@ func (d Distro) RepoFile(repos []Repo, arch, mirror string, enable []string) ([]
 		if len(keys) == 0 {
 			return nil, fmt.Errorf("%s: repo %s has no gpgkey for %s", d.Source, r.ID, v.Arch)
 		}
-		name := r.Name
-		if name == "" {
-			name = r.ID
-		}
 		enabled := !r.Disabled || slices.Contains(enable, r.ID)
-		fmt.Fprintf(&b, "\n[%s]\nname=%s\nbaseurl=%s\nenabled=%s\ngpgcheck=1\nrepo_gpgcheck=%s\ngpgkey=%s\n",
-			r.ID, name, baseurl, bit(enabled), bit(r.RepoGPGCheck), strings.Join(keys, " "))
+		section := repoconf.YumRepo{ID: r.ID, Name: r.Name, BaseURL: baseurl, Enabled: enabled,
+			GPGCheck: true, RepoGPGCheck: r.RepoGPGCheck, GPGKeys: keys}
+		b.WriteString("\n" + section.Section() + "\n")
 	}
 	return []byte(b.String()), nil
-}
-
-func bit(b bool) string {
-	if b {
-		return "1"
-	}
-	return "0"
 }
