@@ -24,6 +24,7 @@
 //	.Name          the distro's name: debian12, rocky9
 //	.PlatformArch  repobuild's name for the architecture: amd64, arm64
 //	.Mirror        the architecture's package mirror: --mirror, else the distro's mirrors.ARCH, else its mirror
+//	               (in rpm repos without a trailing slash); "" when there is none
 //
 // Package specs of packages.yaml have only the first list ([SpecVars]):
 // any other variable there is an error before anything is built.
