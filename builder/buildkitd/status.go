@@ -37,9 +37,6 @@ func (d *Daemon) Status(ctx context.Context) Status {
 	return st
 }
 
-// Running reports whether the daemon answers on its socket.
-func (d *Daemon) Running(ctx context.Context) bool { return d.Status(ctx).Running }
-
 // answers reports whether pid is the process behind the socket and a
 // BuildKit client gets its workers listed.
 func (d *Daemon) answers(ctx context.Context, pid int) bool {
