@@ -2,8 +2,8 @@
 # Stop what start.sh started, and nothing else; say "stopped" only of what
 # it stopped, once the process is gone.
 source "$(dirname "$0")/lib.sh"
-[ -f "$STARTED" ] || exit 0
 lock_scripts
+[ -f "$STARTED" ] || exit 0
 
 # registry_runs PID: PID is the registry start.sh started (its command line
 # names this state directory's configuration; pids are reused).

@@ -45,7 +45,7 @@ func (d *Daemon) Ensure(ctx context.Context) (Result, error) {
 		d.log().Info("waiting for the buildkitd holding its lock to answer", "pid", st.PID, "log", d.LogFile())
 		err := d.waitReady(ctx, st.PID, nil)
 		if err != nil && !errors.Is(err, errGone) {
-			return Result{}, err
+			return Result{}, fmt.Errorf("%w\n(repobuild daemon stop --state-dir %s stops it)", err, d.path())
 		}
 		st.Running = err == nil
 	}
