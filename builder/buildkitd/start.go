@@ -44,7 +44,11 @@ func (d *Daemon) Ensure(ctx context.Context) (Result, error) {
 	if st.PID != 0 && !st.Running {
 		d.log().Info("waiting for the buildkitd holding its lock to answer", "pid", st.PID, "log", d.LogFile())
 		err := d.waitReady(ctx, st.PID, nil)
-		if err != nil && !errors.Is(err, errGone) {
+		switch {
+		case err == nil, errors.Is(err, errGone):
+		case ctx.Err() != nil:
+			return Result{}, err
+		default:
 			return Result{}, fmt.Errorf("%w\n(repobuild daemon stop --state-dir %s stops it)", err, d.path())
 		}
 		st.Running = err == nil
