@@ -3,7 +3,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: all tools example test unit bench setup start stop clean
+.PHONY: all tools example test unit bench setup start stop fresh-check clean
 
 all: tools
 
@@ -38,6 +38,10 @@ start:
 
 stop:
 	scripts/stop.sh
+
+# The README's two commands back to back in a fresh clone of HEAD (15+ min).
+fresh-check:
+	scripts/fresh-check.sh
 
 clean:
 	rm -rf $(BIN) out

@@ -3,7 +3,7 @@
 // yum/dnf .repo file, and install.sh, which points a host at the server,
 // keeping its own configuration to restore later. They are generated from
 // the distro definitions alone and carry the placeholder Host where the
-// server goes.
+// server goes; the repository lines are written by package repoconf.
 package clients
 
 import (
@@ -16,6 +16,7 @@ import (
 	"text/template"
 
 	"github.com/repobuild/repobuild/distros"
+	"github.com/repobuild/repobuild/repoconf"
 )
 
 // Dir is where the files go in the tree.
@@ -59,10 +60,10 @@ var formats = map[string][]string{
 type entry struct {
 	Name, OS, Version, Codename, Manager string
 	Arches                               []string
-	// URL is where the distro's tree is, "http://{{HOST}}/debian"; for
-	// per-architecture trees $basearch stands for the architecture.
-	URL       string
-	Component string
+	// Apt and Yum are the distro's repository on the server, for apt
+	// distros and for yum and dnf distros.
+	Apt repoconf.AptSource
+	Yum repoconf.YumRepo
 	// Format is the file install.sh installs: list or repo.
 	Format string
 	// Config is the content of that file.
@@ -84,7 +85,7 @@ func Files(repos []Repo) ([]File, error) {
 			return nil, err
 		}
 		e := entry{Name: d.Name, OS: d.OS, Version: d.Version, Codename: d.Codename, Manager: d.Manager,
-			Arches: r.Arches, URL: url, Component: component, Format: kinds[0]}
+			Arches: r.Arches, Apt: AptSource(d, url), Yum: YumRepo(d, url), Format: kinds[0]}
 		for i, kind := range kinds {
 			data, err := execute(kind, e)
 			if err != nil {
@@ -104,6 +105,20 @@ func Files(repos []Repo) ([]File, error) {
 	out = append(out, File{Path: Dir + "/install.sh", Mode: 0o755, Data: script})
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+// AptSource is the apt source of an apt distro's tree at url. Its Release
+// is written by repobuild and not signed: the source is trusted.
+func AptSource(d distros.Distro, url string) repoconf.AptSource {
+	return repoconf.AptSource{URIs: []string{url}, Suites: []string{d.Codename}, Components: []string{component}, Trusted: true}
+}
+
+// YumRepo is the repository of a yum or dnf distro's tree at url.
+// Packages keep their vendors' signatures, checked with the keys the host
+// trusts (install.sh adds them); the metadata is not signed.
+func YumRepo(d distros.Distro, url string) repoconf.YumRepo {
+	return repoconf.YumRepo{ID: "repobuild-" + d.Name, Name: "repobuild offline repository (" + d.Name + ")",
+		BaseURL: url + "/", Enabled: true, GPGCheck: true}
 }
 
 func execute(name string, data any) ([]byte, error) {

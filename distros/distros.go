@@ -16,7 +16,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/template"
 
 	"gopkg.in/yaml.v3"
 )
@@ -36,8 +35,8 @@ type Distro struct {
 	// Name identifies the distro on the command line and is its
 	// OS-version key in packages.yaml, e.g. "debian12".
 	Name string `yaml:"name"`
-	// OS is the OS key in packages.yaml and the .ID template variable,
-	// e.g. "debian".
+	// OS is the OS key in packages.yaml and the .ID (or .OS) template
+	// variable, e.g. "debian".
 	OS string `yaml:"os"`
 	// Version is the release, e.g. "12" or "22.04".
 	Version string `yaml:"version"`
@@ -55,8 +54,8 @@ type Distro struct {
 	// repository indexes (apt-utils, createrepo_c).
 	Tools []string `yaml:"tools,omitempty"`
 	// Path is where the distro's tree goes in the output, relative to its
-	// root. It may use {{.Arch}}, {{.Version}} and {{.Major}} for
-	// per-architecture trees.
+	// root: a template (package tmpl) such as "{{.OS}}/{{.Version}}/os/{{.Arch}}"
+	// for per-architecture trees.
 	Path string `yaml:"path"`
 	// Aliases are further packages.yaml keys that select this distro.
 	Aliases []string `yaml:"aliases,omitempty"`
@@ -70,10 +69,9 @@ type Distro struct {
 	Mirrors map[string]string `yaml:"mirrors,omitempty"`
 	// Sources, when set, replace the image's package sources, one entry a
 	// line in the manager's own format (apt: "deb [OPTIONS] URI SUITE
-	// COMPONENT..."). They are templates over {{.Mirror}} (the target
-	// architecture's mirror: --mirror, else Mirrors, else Mirror),
-	// {{.Codename}}, {{.Version}} and {{.Arch}}. For archived releases and
-	// for distros whose archive differs per architecture.
+	// COMPONENT..."). They are templates (package tmpl), mostly over
+	// {{.Mirror}}: the target architecture's mirror. For archived releases
+	// and for distros whose archive differs per architecture.
 	Sources []string `yaml:"sources,omitempty"`
 	// CheckValidUntil false lets the package manager accept signed indexes
 	// past their expiry date, as archived releases need (apt:
@@ -341,26 +339,4 @@ func dedupe(in []string) []string {
 		}
 	}
 	return out
-}
-
-// TreePath returns where the tree for arch goes in the output, with the
-// template variables of Path filled in.
-func (d Distro) TreePath(arch string) (string, error) {
-	native, err := d.Arch(arch)
-	if err != nil {
-		return "", err
-	}
-	if !strings.Contains(d.Path, "{{") {
-		return d.Path, nil
-	}
-	t, err := template.New(d.Name).Option("missingkey=error").Parse(d.Path)
-	if err != nil {
-		return "", fmt.Errorf("%s: path: %w", d.Source, err)
-	}
-	var b strings.Builder
-	vars := map[string]string{"Arch": native, "Version": d.Version, "Major": d.Major(), "OS": d.OS}
-	if err := t.Execute(&b, vars); err != nil {
-		return "", fmt.Errorf("%s: path: %w", d.Source, err)
-	}
-	return b.String(), nil
 }

@@ -6,7 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"text/template"
+
+	"github.com/repobuild/repobuild/repoconf"
 )
 
 // RPM is what yum and dnf distros add to a definition.
@@ -26,10 +27,9 @@ type RPM struct {
 	Repos []Repo `yaml:"repos,omitempty"`
 }
 
-// Repo is one yum/dnf repository. BaseURL and GPGKey are Go templates over
-// .Mirror (the distro's mirror, or --mirror), .Arch (x86_64, aarch64),
-// .Version and .Major; $releasever and $basearch are left to the package
-// manager.
+// Repo is one yum/dnf repository. BaseURL and GPGKey are templates
+// (package tmpl), mostly over .Mirror (the distro's mirror, or --mirror);
+// $releasever and $basearch are left to the package manager.
 type Repo struct {
 	ID      string `yaml:"id"`
 	Name    string `yaml:"name,omitempty"`
@@ -101,34 +101,21 @@ func (d Distro) RPMConfig() RPM {
 }
 
 // RepoFile renders repos as a .repo file for the distro's architecture
-// arch (a platform architecture), with mirror replacing the distro's
-// mirror when set. Disabled repositories are enabled when enable names
+// arch (a platform architecture), with {{.Mirror}} the mirror of
+// MirrorFor(arch, mirror), without a trailing slash. Disabled repositories are enabled when enable names
 // them; enable naming a repository that none of repos is, is an error.
 func (d Distro) RepoFile(repos []Repo, arch, mirror string, enable []string) ([]byte, error) {
-	native, err := d.Arch(arch)
+	v, err := d.TemplateVars(arch, mirror)
 	if err != nil {
 		return nil, err
 	}
-	if mirror == "" {
-		mirror = d.Mirror
-	}
-	vars := map[string]string{"Mirror": strings.TrimSuffix(mirror, "/"), "Arch": native, "Version": d.Version, "Major": d.Major()}
+	v.Mirror = strings.TrimSuffix(v.Mirror, "/")
 	render := func(what, text string) (string, error) {
-		if !strings.Contains(text, "{{") {
-			return text, nil
+		out, noMirror, err := d.render(what, text, v)
+		if err == nil && noMirror {
+			err = fmt.Errorf("%s: %s uses {{.Mirror}}, but the distro has no mirror: pass --mirror URL", d.Source, what)
 		}
-		t, err := template.New(what).Option("missingkey=error").Parse(text)
-		if err != nil {
-			return "", fmt.Errorf("%s: %s: %w", d.Source, what, err)
-		}
-		var b strings.Builder
-		if err := t.Execute(&b, vars); err != nil {
-			return "", fmt.Errorf("%s: %s: %w", d.Source, what, err)
-		}
-		if strings.Contains(text, ".Mirror") && vars["Mirror"] == "" {
-			return "", fmt.Errorf("%s: %s uses {{.Mirror}}, but the distro has no mirror: pass --mirror URL", d.Source, what)
-		}
-		return b.String(), nil
+		return out, err
 	}
 	for _, id := range enable {
 		if !slices.ContainsFunc(repos, func(r Repo) bool { return r.ID == id }) {
@@ -157,41 +144,12 @@ func (d Distro) RepoFile(repos []Repo, arch, mirror string, enable []string) ([]
 			}
 		}
 		if len(keys) == 0 {
-			return nil, fmt.Errorf("%s: repo %s has no gpgkey for %s", d.Source, r.ID, native)
-		}
-		name := r.Name
-		if name == "" {
-			name = r.ID
+			return nil, fmt.Errorf("%s: repo %s has no gpgkey for %s", d.Source, r.ID, v.Arch)
 		}
 		enabled := !r.Disabled || slices.Contains(enable, r.ID)
-		fmt.Fprintf(&b, "\n[%s]\nname=%s\nbaseurl=%s\nenabled=%s\ngpgcheck=1\nrepo_gpgcheck=%s\ngpgkey=%s\n",
-			r.ID, name, baseurl, bit(enabled), bit(r.RepoGPGCheck), strings.Join(keys, " "))
+		section := repoconf.YumRepo{ID: r.ID, Name: r.Name, BaseURL: baseurl, Enabled: enabled,
+			GPGCheck: true, RepoGPGCheck: r.RepoGPGCheck, GPGKeys: keys}
+		b.WriteString("\n" + section.Section() + "\n")
 	}
 	return []byte(b.String()), nil
-}
-
-func bit(b bool) string {
-	if b {
-		return "1"
-	}
-	return "0"
-}
-
-// ClientPath is the tree path a client's .repo file names, with $basearch
-// (and $releasever, where it is the version) for the parts that vary:
-// "rocky/$releasever/os/$basearch".
-func (d Distro) ClientPath() string {
-	version := d.Version
-	if d.RPMConfig().Releasever == d.Version {
-		version = "$releasever"
-	}
-	t, err := template.New(d.Name).Option("missingkey=error").Parse(d.Path)
-	if err != nil {
-		return d.Path
-	}
-	var b strings.Builder
-	if err := t.Execute(&b, map[string]string{"Arch": "$basearch", "Version": version, "Major": version, "OS": d.OS}); err != nil {
-		return d.Path
-	}
-	return b.String()
 }

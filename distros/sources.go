@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"text/template"
 )
 
 // MirrorFor returns the package mirror of the platform architecture arch:
@@ -29,23 +28,17 @@ func (d Distro) SourcesFor(arch, override string) ([]string, error) {
 	if len(d.Sources) == 0 {
 		return nil, nil
 	}
-	native, err := d.Arch(arch)
+	v, err := d.TemplateVars(arch, override)
 	if err != nil {
 		return nil, err
 	}
-	vars := map[string]string{
-		"Mirror":   d.MirrorFor(arch, override),
-		"Codename": d.Codename,
-		"Version":  d.Version,
-		"Arch":     native,
-	}
 	out := make([]string, 0, len(d.Sources))
 	for i, s := range d.Sources {
-		line, err := fill(s, vars)
+		line, noMirror, err := d.render(fmt.Sprintf("sources[%d]", i), s, v)
 		if err != nil {
-			return nil, fmt.Errorf("%s: sources[%d]: %w", d.Source, i, err)
+			return nil, err
 		}
-		if strings.Contains(s, "{{") && strings.Contains(s, ".Mirror") && vars["Mirror"] == "" {
+		if noMirror {
 			return nil, fmt.Errorf("%s: sources[%d] uses {{.Mirror}}, but %s has no mirror for %s (set mirror or mirrors.%s)", d.Source, i, d.Name, arch, arch)
 		}
 		out = append(out, line)
@@ -91,22 +84,6 @@ func (d Distro) validateSources() []error {
 		}
 	}
 	return errs
-}
-
-// fill executes a sources template.
-func fill(s string, vars map[string]string) (string, error) {
-	if !strings.Contains(s, "{{") {
-		return s, nil
-	}
-	t, err := template.New("sources").Option("missingkey=error").Parse(s)
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	if err := t.Execute(&b, vars); err != nil {
-		return "", err
-	}
-	return b.String(), nil
 }
 
 // CheckMirrorURL checks that u can name a package mirror: an absolute

@@ -36,18 +36,11 @@
 //
 // A spec containing "{{" is a Go text/template executed once per target,
 // for example "docker-ce=5:20.10.5~3-0~{{ .ID }}-{{ .Codename }}" or
-// "docker-ce-20.10.5-3.el{{ .Major }}". The variables are:
-//
-//	.ID        OS id: debian, ubuntu, centos, rocky, ...
-//	.Version   OS version: "12", "22.04", "7"
-//	.Major     major version: "12", "22", "7"
-//	.Minor     minor version: "04" for 22.04, "" when there is none
-//	.Codename  release codename: "bookworm", "jammy"; "" for rpm distros
-//	.Arch      distro-native architecture: amd64/arm64 (apt), x86_64/aarch64 (rpm)
-//	.Manager   package manager: apt, yum or dnf
-//
-// Any other variable is an error reported by [Parse]. Templates are
-// executed with missingkey=error.
+// "docker-ce-20.10.5-3.el{{ .Major }}". It is rendered by package
+// [github.com/repobuild/repobuild/distros/tmpl], whose documentation is the
+// one list of the variables and their values; specs may use .ID,
+// .Version, .Major, .Minor, .Codename, .Arch and .Manager
+// ([tmpl.SpecVars]). Any other variable is an error reported by [Parse].
 //
 // # Duplicates
 //

@@ -9,9 +9,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"text/template"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/repobuild/repobuild/distros/tmpl"
 )
 
 // Reserved keys of packages.yaml.
@@ -73,10 +74,10 @@ type list struct {
 
 // item is one package spec of a list.
 type item struct {
-	raw      string             // spec as written, without the optional marker
-	optional bool               // from a trailing "?" or an enclosing "optional"
-	tmpl     *template.Template // nil when raw contains no template action
-	src      Source             // position of the item
+	raw      string         // spec as written, without the optional marker
+	optional bool           // from a trailing "?" or an enclosing "optional"
+	template *tmpl.Template // nil when raw contains no template action
+	src      Source         // position of the item
 }
 
 // Load reads and parses the packages file at path.

@@ -24,7 +24,9 @@ type Options struct {
 }
 
 // Repo is an upstream yum/dnf repository declared in packages.yaml. Its
-// packages are verified against GPGKey, which is required.
+// packages are verified against GPGKey, which is required. BaseURL and
+// GPGKey are rendered as the rpm.repos of distro definitions are: templates
+// with every variable of package tmpl.
 type Repo struct {
 	ID           string
 	Name         string

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/repobuild/repobuild/distros/tmpl"
 )
 
 // Selector says which keys apply to one target and the template variables.
@@ -18,11 +20,9 @@ type Selector struct {
 	Vars Vars
 }
 
-// Vars are the template variables of a target; see the package
-// documentation for their meaning.
-type Vars struct {
-	ID, Version, Major, Minor, Codename, Arch, Manager string
-}
+// Vars are the template variables of a target: those of every template of
+// repobuild (package tmpl), of which specs may use [tmpl.SpecVars].
+type Vars = tmpl.Vars
 
 // Request is one package to put in a repository.
 type Request struct {
@@ -52,7 +52,7 @@ func (f *File) Select(sel Selector) ([]Request, []string, error) {
 	if !ok {
 		return nil, nil, fmt.Errorf("select packages from %s: unknown package manager %q (want apt, yum or dnf)", f.Name, sel.Manager)
 	}
-	data := sel.Vars.data(sel.Manager)
+	data := specVars(sel.Vars, sel.Manager)
 	ps := &problems{}
 	var (
 		reqs     []Request
@@ -118,14 +118,14 @@ type pinned struct {
 }
 
 // render executes the template of an item and checks the result.
-func (f *File) render(it item, sel Selector, data map[string]string, ps *problems) (string, bool) {
-	if it.tmpl == nil {
+func (f *File) render(it item, sel Selector, data Vars, ps *problems) (string, bool) {
+	if it.template == nil {
 		return it.raw, true
 	}
-	spec, err := execute(it.tmpl, data)
+	spec, err := it.template.Execute(data)
 	switch {
 	case err != nil:
-		ps.add(it.src, ErrTemplate, err, "template error in %q for %s: %s", it.raw, target(sel), cleanTemplateErr(err))
+		ps.add(it.src, ErrTemplate, err, "template error in %q for %s: %s", it.raw, target(sel), detail(err))
 		return "", false
 	case spec == "":
 		ps.add(it.src, ErrEmptySpec, nil, "package spec %q is empty after templating for %s", it.raw, target(sel))

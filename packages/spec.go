@@ -35,7 +35,7 @@ func (p *parser) spec(value string, src Source, optional bool) (item, bool) {
 	if !ok {
 		return item{}, false
 	}
-	it.tmpl = t
+	it.template = t
 	return it, true
 }
 

@@ -116,23 +116,11 @@ func Make(f *packages.File, catalog *distros.Catalog, names, arches []string) ([
 }
 
 func target(f *packages.File, d distros.Distro, arch string) (Target, error) {
-	native, err := d.Arch(arch)
+	vars, err := d.TemplateVars(arch, "")
 	if err != nil {
 		return Target{}, err
 	}
-	sel := packages.Selector{
-		Keys:    d.Keys(),
-		Manager: d.Manager,
-		Vars: packages.Vars{
-			ID:       d.OS,
-			Version:  d.Version,
-			Major:    d.Major(),
-			Minor:    d.Minor(),
-			Codename: d.Codename,
-			Arch:     native,
-			Manager:  d.Manager,
-		},
-	}
+	sel := packages.Selector{Keys: d.Keys(), Manager: d.Manager, Vars: vars}
 	reqs, warnings, err := f.Select(sel)
 	if err != nil {
 		return Target{}, fmt.Errorf("%s/%s: %w", d.Name, arch, err)
@@ -140,5 +128,5 @@ func target(f *packages.File, d distros.Distro, arch string) (Target, error) {
 	if len(reqs) == 0 {
 		return Target{}, fmt.Errorf("%s/%s: %s selects no package for keys %s", d.Name, arch, f.Name, strings.Join(d.Keys(), ", "))
 	}
-	return Target{Distro: d, Arch: arch, NativeArch: native, Requests: reqs, Warnings: warnings}, nil
+	return Target{Distro: d, Arch: arch, NativeArch: vars.Arch, Requests: reqs, Warnings: warnings}, nil
 }

@@ -12,9 +12,10 @@
 # so that neither gains from what the other warmed in a mirror or proxy.
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh" >/dev/null
-"$ROOT/scripts/start.sh"
+own_services
 work=$(mktemp -d)
 trap 'rm -rf "$work"; "$ROOT/scripts/stop.sh"' EXIT
+"$ROOT/scripts/start.sh"
 "$ROOT/scripts/base-images.sh" debian12
 source "$ROOT/scripts/bench-lib.sh"
 

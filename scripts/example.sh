@@ -4,8 +4,9 @@
 # what it started. Extra arguments go to repobuild (e.g. --arch amd64,arm64).
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh"
-"$ROOT/scripts/start.sh"
+own_services
 trap '"$ROOT/scripts/stop.sh"' EXIT
+"$ROOT/scripts/start.sh"
 
 mirror=()
 if "$REPOBUILD" base --check --distro debian12 --arch amd64,arm64; then

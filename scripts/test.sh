@@ -4,8 +4,9 @@
 # Debian archive. Installs and starts what it needs, stops what it started.
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh"
-"$ROOT/scripts/start.sh"
+own_services
 trap '"$ROOT/scripts/stop.sh"' EXIT
+"$ROOT/scripts/start.sh"
 "$ROOT/scripts/base-images.sh" debian12 debian13
 # The base of the type=nginx tests: a stand-in for the official nginx image.
 REPOBUILD_DISTROS_DIR="$ROOT/testdata/distros" "$ROOT/scripts/base-images.sh" nginx-standin

@@ -9,14 +9,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/repobuild/repobuild/clients"
 )
 
-// clientsDir and host are those of package clients, whose files the
-// instructions read: clients/*.list, clients/*.repo, clients/install.sh.
-const (
-	clientsDir = "clients"
-	host       = "{{HOST}}"
-)
+// clientsDir holds the files of package clients the instructions read:
+// clients/*.list, clients/*.repo, clients/install.sh.
+const clientsDir = clients.Dir
 
 // Instructions tells what a host needs to install from the tree in dir
 // served at url: the install.sh line, and each distro's repository lines
@@ -53,7 +52,7 @@ func Instructions(dir, url string) (string, error) {
 			if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
 				continue
 			}
-			fmt.Fprintf(&b, "    %s\n", strings.ReplaceAll(line, "http://"+host, url))
+			fmt.Fprintf(&b, "    %s\n", strings.ReplaceAll(line, "http://"+clients.Host, url))
 		}
 	}
 	return b.String(), nil

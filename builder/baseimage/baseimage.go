@@ -26,6 +26,7 @@ import (
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/repobuild/repobuild/distros"
+	"github.com/repobuild/repobuild/repoconf"
 )
 
 // Source is one apt source line: deb URI SUITE COMPONENTS...
@@ -36,7 +37,7 @@ type Source struct {
 }
 
 func (s Source) String() string {
-	return "deb " + s.URI + " " + s.Suite + " " + strings.Join(s.Components, " ")
+	return repoconf.AptSource{URIs: []string{s.URI}, Suites: []string{s.Suite}, Components: s.Components}.OneLine()
 }
 
 // Sources returns the apt sources to bootstrap d for the platform

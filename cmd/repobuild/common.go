@@ -88,10 +88,11 @@ func (c *common) connect(ctx context.Context) (*client.Client, error) {
 	own := addr == ""
 	if own {
 		d := &buildkitd.Daemon{StateDir: c.stateDir}
-		var err error
-		if addr, err = d.Ensure(ctx); err != nil {
+		r, err := d.Ensure(ctx)
+		if err != nil {
 			return nil, err
 		}
+		addr = r.Addr
 	}
 	cl, err := client.New(ctx, addr)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/repobuild/repobuild/builder"
 	"github.com/repobuild/repobuild/builder/output"
+	"github.com/repobuild/repobuild/clients"
 )
 
 type buildFlags struct {
@@ -196,9 +197,9 @@ func printSummary(cmd *cobra.Command, reports []builder.Report, dests output.Des
 		seen[d.Name] = true
 		switch {
 		case d.Manager == "apt":
-			fmt.Fprintf(w, "apt source for %s: deb [trusted=yes] http://HOST/%s %s main\n", d.Name, d.Path, d.Codename)
+			fmt.Fprintf(w, "apt source for %s: %s\n", d.Name, clients.AptSource(d, "http://HOST/"+d.Path).OneLine())
 		case d.IsRPM():
-			fmt.Fprintf(w, "yum/dnf repo for %s: baseurl=http://HOST/%s/ with gpgcheck=1 and the upstream keys\n", d.Name, d.ClientPath())
+			fmt.Fprintf(w, "yum/dnf repo for %s: %s with gpgcheck=1 and the upstream keys\n", d.Name, clients.YumRepo(d, "http://HOST/"+d.ClientPath()).Option("baseurl"))
 		}
 	}
 	fmt.Fprintln(w, "hosts: curl -fsSL http://HOST/clients/install.sh | sh -s -- http://HOST (repobuild serve DIR serves a tree)")
