@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 # isal: igzip, which buildkitd (containerd's decompression) runs instead of
 # Go's gzip when it is on PATH; a cold build unpacks its base image faster.
-packages=(runc qemu-user-static binfmt-support mmdebstrap arch-test docker-registry uidmap
+packages=(gawk runc qemu-user-static binfmt-support mmdebstrap arch-test docker-registry uidmap
 	dnf dnf-plugins-core createrepo-c rpm gnupg curl ca-certificates time bc jq skopeo zstd isal)
 missing=()
 for p in "${packages[@]}"; do

@@ -60,7 +60,7 @@ type Input struct {
 	Strict string `json:"strict"`
 }
 
-// Encode returns input.json: one key a line, as common/input.awk reads it.
+// Encode returns input.json, on one line.
 func (in Input) Encode() ([]byte, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
@@ -75,7 +75,6 @@ func (in Input) Encode() ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(in); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -8,18 +9,51 @@ import (
 	"testing"
 )
 
-// readInput runs builder/manager/common/input.awk, as the step scripts do,
-// on data and returns the variables it sets.
+// awks are the awk programs the step images run input.awk with: mawk
+// (Debian, Ubuntu) and gawk (the RPM family), those the host has.
+func awks(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for _, a := range []string{"mawk", "gawk"} {
+		if p, err := exec.LookPath(a); err == nil {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("neither mawk nor gawk on PATH (scripts/setup.sh installs gawk)")
+	}
+	return out
+}
+
+// readInput runs builder/manager/common/input.awk with every awk, as the
+// step scripts do, on data, and returns the variables it sets; every awk
+// must read the same.
 func readInput(t *testing.T, data []byte) (map[string]string, error) {
+	t.Helper()
+	var first map[string]string
+	for i, awk := range awks(t) {
+		vars, err := readInputWith(t, awk, data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", awk, err)
+		}
+		if i > 0 && !reflect.DeepEqual(vars, first) {
+			return nil, fmt.Errorf("%s reads %v, another awk %v", awk, vars, first)
+		}
+		first = vars
+	}
+	return first, nil
+}
+
+func readInputWith(t *testing.T, awk string, data []byte) (map[string]string, error) {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), InputFile)
 	if err := writeFile(file, data); err != nil {
 		t.Fatal(err)
 	}
 	// The same shell reads every variable back, with its exact bytes.
-	script := `a=$(awk -f ../manager/common/input.awk "$1") || exit 1; eval "$a"
+	script := `a=$("$2" -f ../manager/common/input.awk "$1") || exit 1; eval "$a"
 set | grep '^REPOBUILD_' | cut -d= -f1 | while read -r v; do eval "printf '%s\0%s\0' \"\$v\" \"\$$v\""; done`
-	out, err := exec.Command("/bin/sh", "-c", script, "sh", file).Output()
+	out, err := exec.Command("/bin/sh", "-c", script, "sh", file, awk).Output()
 	if err != nil {
 		return nil, err
 	}
@@ -99,11 +133,15 @@ func TestInputRefused(t *testing.T) {
 // a guess.
 func TestInputReaderIsStrict(t *testing.T) {
 	for _, data := range []string{
-		`{"distro": "x"}`,
-		"{\n  \"distro\": 1\n}\n",
-		"{\n  \"distro\": \"x\"\n",
-		"{\n  \"Distro\": \"x\"\n}\n",
-		"{\n  \"distro\": \"\\u0007\"\n}\n",
+		`{"distro": 1}`,
+		`{"distro": "x"`,
+		`{"Distro": "x"}`,
+		`{"distro": "\u0007"}`,
+		`{"distro": "x"} {}`,
+		`{"distro": ["a" "b"]}`,
+		`{"distro": {"a": "b"}}`,
+		`{"distro": null}`,
+		"{\"distro\": \"a\x01b\"}",
 	} {
 		if vars, err := readInput(t, []byte(data)); err == nil {
 			t.Errorf("%q read as %v, want an error", data, vars)
