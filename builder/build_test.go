@@ -3,20 +3,41 @@ package builder
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	gwclient "github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
+	"github.com/repobuild/repobuild/builder/pipeline"
+	"github.com/repobuild/repobuild/distros"
 	"github.com/repobuild/repobuild/packages"
 	"github.com/repobuild/repobuild/plan"
 )
 
+func debianTarget(t *testing.T, arch string) plan.Target {
+	t.Helper()
+	cat, err := distros.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := cat.Get("debian12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	native, _ := d.Arch(arch)
+	return plan.Target{Distro: d, Arch: arch, NativeArch: native, Requests: []packages.Request{
+		{Spec: "curl", Name: "curl"},
+		{Spec: "socat=1.7.4.4-2", Name: "socat", Version: "1.7.4.4-2"},
+		{Spec: "debian-builder", Name: "debian-builder", Optional: true},
+	}}
+}
+
 func TestResolveErrorMessage(t *testing.T) {
 	target := debianTarget(t, "arm64")
 	target.Requests[0].Sources = []packages.Source{{File: "packages.yaml", Line: 3, Column: 5, Key: "common"}}
-	err := &ResolveError{Target: target, Problems: []Problem{
+	err := &ResolveError{Target: target, Problems: []pipeline.Problem{
 		{Spec: "curl", Reason: "Unable to locate package curl"},
 		{Spec: "*", Reason: "the requests conflict"},
 	}}
@@ -66,7 +87,7 @@ func (f *failingGateway) Solve(ctx context.Context, req gwclient.SolveRequest) (
 		if err := op.UnmarshalVT(dt); err != nil {
 			return nil, err
 		}
-		if script(&op) == "tools.sh" {
+		if args := op.GetExec().GetMeta().GetArgs(); len(args) == 2 && strings.HasSuffix(args[1], "/tools.sh") {
 			close(f.toolsFailed)
 			return nil, errors.New("apt-get update failed for debian12/amd64")
 		}
@@ -83,7 +104,7 @@ func (f *failingGateway) Solve(ctx context.Context, req gwclient.SolveRequest) (
 // fetch both fail, the error is the fetch's, naming the target asked for,
 // whichever failed first.
 func TestBuildReportsTheTargetsError(t *testing.T) {
-	_, err := New([]plan.Target{debianTarget(t, "arm64")}).Build(context.Background(), &failingGateway{toolsFailed: make(chan struct{})})
+	_, _, err := New([]plan.Target{debianTarget(t, "arm64")}).Build(context.Background(), &failingGateway{toolsFailed: make(chan struct{})})
 	want := "debian12/arm64: apt-get update failed for debian12/arm64"
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant %s", err, want)

@@ -24,11 +24,37 @@ func TestNginxBase(t *testing.T) {
 		{"--nginx-image is used as is", []Option{WithRegistryMirror("127.0.0.1:5000"), WithNginxImage("reg.local/web/nginx:1.28")}, "reg.local/web/nginx:1.28"},
 	}
 	for _, tt := range tests {
-		got, err := NewGraph(tt.opts...).NginxBase()
+		var o options
+		for _, opt := range tt.opts {
+			opt(&o)
+		}
+		got, err := nginxBase(o)
 		if err != nil || got != tt.want {
 			t.Errorf("%s: NginxBase() = %q, %v; want %q", tt.name, got, err, tt.want)
 		}
 	}
+}
+
+// ops marshals st and returns its exec and source operations.
+func ops(t *testing.T, st llb.State) (execs []*pb.Op, sources []*pb.Op) {
+	t.Helper()
+	def, err := st.Marshal(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dt := range def.Def {
+		var op pb.Op
+		if err := op.UnmarshalVT(dt); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case op.GetExec() != nil:
+			execs = append(execs, &op)
+		case op.GetSource() != nil:
+			sources = append(sources, &op)
+		}
+	}
+	return execs, sources
 }
 
 // fileOps returns the file operations of st by digest.
@@ -54,11 +80,10 @@ func fileOps(t *testing.T, st llb.State, p ocispecs.Platform) map[string]*pb.Op 
 func TestNginxImage(t *testing.T) {
 	amd64 := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
 	arm64 := ocispecs.Platform{OS: "linux", Architecture: "arm64"}
-	g := NewGraph(WithBuildPlatform(amd64))
 	tree := llb.Scratch().File(llb.Mkfile("/debian/dists/bookworm/Release", 0o644, []byte("Origin: repobuild\n")))
 	perPlatform := map[string]map[string]*pb.Op{}
 	for _, p := range []ocispecs.Platform{amd64, arm64} {
-		st := g.NginxImage(tree, "127.0.0.1:5000/library/nginx:stable@sha256:"+strings.Repeat("a", 64), p)
+		st := NginxImage(tree, "127.0.0.1:5000/library/nginx:stable@sha256:"+strings.Repeat("a", 64), p)
 		execs, sources := ops(t, st)
 		if len(execs) != 0 {
 			t.Errorf("the nginx image runs %d commands, want none (it must build for any platform without emulation)", len(execs))
@@ -127,33 +152,3 @@ func TestNginxConfig(t *testing.T) {
 	}
 }
 
-func TestRepositoryClients(t *testing.T) {
-	g := NewGraph()
-	var fetches []Fetch
-	for _, arch := range []string{"amd64", "arm64"} {
-		f, err := g.Fetch(debianTarget(t, arch))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fetches = append(fetches, f)
-	}
-	repo, err := g.Repository(fetches)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var paths []string
-	for _, op := range fileOps(t, repo, ocispecs.Platform{OS: "linux", Architecture: "amd64"}) {
-		for _, a := range op.GetFile().GetActions() {
-			if mk := a.GetMkfile(); mk != nil && strings.HasPrefix(mk.GetPath(), "/clients/") {
-				paths = append(paths, mk.GetPath())
-				if mk.GetPath() == "/clients/debian12.list" && !strings.Contains(string(mk.GetData()), "(amd64, arm64)") {
-					t.Errorf("debian12.list does not name both architectures:\n%s", mk.GetData())
-				}
-			}
-		}
-	}
-	slices.Sort(paths)
-	if want := []string{"/clients/debian12.list", "/clients/debian12.sources", "/clients/install.sh"}; !slices.Equal(paths, want) {
-		t.Errorf("client files = %v, want %v", paths, want)
-	}
-}

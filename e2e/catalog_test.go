@@ -224,11 +224,20 @@ func TestDockerfileBuild(t *testing.T) {
 		}
 	}
 	checkRelease(t, filepath.Join(dfOut, "debian", "dists", "bookworm"), []string{"amd64", "arm64"})
+	// The Dockerfile's tree has the locks repobuild's has.
+	for _, arch := range []string{"amd64", "arm64"} {
+		name := filepath.Join(".repobuild", "debian12-"+arch+".lock")
+		if a, b := readLock(t, filepath.Join(dfOut, name)), readLock(t, filepath.Join(out, name)); !reflect.DeepEqual(a, b) {
+			t.Errorf("%s differs between the Dockerfile's build and repobuild's", name)
+		}
+	}
 }
 
 // buildDockerfile builds dir/Dockerfile with BuildKit's built-in
-// Dockerfile frontend, as `docker buildx build -o out .` does, with the
-// build argument IMAGE=image, and returns the directory it wrote.
+// Dockerfile frontend, as `docker buildx build -f dir/Dockerfile -o out .`
+// does from the repository's checkout (the build context, where the
+// scripts are), with the build argument IMAGE=image, and returns the
+// directory it wrote.
 func (e env) buildDockerfile(t *testing.T, dir, image string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "out")
@@ -240,6 +249,10 @@ func (e env) buildDockerfile(t *testing.T, dir, image string) string {
 	}
 	defer c.Close()
 	src, err := fsutil.NewFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkout, err := fsutil.NewFS(e.root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +273,7 @@ func (e env) buildDockerfile(t *testing.T, dir, image string) string {
 			"cmdline":         "dockerfile.v0", // the built-in frontend, not the syntax line's image
 			"build-arg:IMAGE": image,
 		},
-		LocalMounts: map[string]fsutil.FS{"context": src, "dockerfile": src},
+		LocalMounts: map[string]fsutil.FS{"context": checkout, "dockerfile": src},
 		Exports:     []client.ExportEntry{{Type: client.ExporterLocal, OutputDir: out}},
 	}, ch)
 	<-done

@@ -17,7 +17,6 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +28,7 @@ import (
 	"github.com/tonistiigi/fsutil"
 
 	"github.com/repobuild/repobuild/builder"
+	"github.com/repobuild/repobuild/builder/lock"
 )
 
 // No RPM mirror is reachable from the test machines. These tests build a
@@ -235,6 +235,10 @@ func TestRPMDockerfileBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	dfOut := e.buildDockerfile(t, dir, image)
+	for _, arch := range []string{"amd64", "arm64"} {
+		// The Dockerfile's tree has its locks too.
+		checkLockURIs(t, filepath.Join(dfOut, ".repobuild", "fixture9-"+arch+".lock"), fx.url)
+	}
 
 	out := filepath.Join(t.TempDir(), "out")
 	if _, stderr, err := e.repobuild(t, append(common, "-o", out, "--registry-mirror", e.mirror, "--progress", "quiet")...); err != nil {
@@ -263,37 +267,46 @@ func TestRPMDockerfileBuild(t *testing.T) {
 	}
 }
 
-// checkLockURIs checks that every line of a lock names a URI on the
-// mirror that serves exactly the locked file: URI Packages/NAME SIZE SHA256.
-func checkLockURIs(t *testing.T, lock, mirror string) {
+// readLock reads and checks a tree's lock.
+func readLock(t *testing.T, file string) lock.Lock {
 	t.Helper()
-	data, err := os.ReadFile(lock)
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	if len(lines) == 0 || lines[0] == "" {
-		t.Fatalf("%s is empty", lock)
+	l, err := lock.Parse(data)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
 	}
-	for _, line := range lines {
-		f := strings.Fields(line)
-		if len(f) != 4 || !strings.HasPrefix(f[0], mirror+"/") || path.Base(f[0]) != path.Base(f[1]) {
-			t.Errorf("%s: %q does not name its package's URI on %s", lock, line, mirror)
+	return l
+}
+
+// checkLockURIs checks that every package of a lock names a URI on the
+// mirror that serves exactly the locked file: its size and SHA256.
+func checkLockURIs(t *testing.T, file, mirror string) {
+	t.Helper()
+	l := readLock(t, file)
+	if len(l.Packages) == 0 {
+		t.Fatalf("%s is empty", file)
+	}
+	for _, p := range l.Packages {
+		if !strings.HasPrefix(p.URI, mirror+"/") || path.Base(p.URI) != path.Base(p.File) {
+			t.Errorf("%s: %+v does not name its package's URI on %s", file, p, mirror)
 			continue
 		}
-		resp, err := http.Get(f[0])
+		resp, err := http.Get(p.URI)
 		if err != nil {
-			t.Errorf("%s: %v", lock, err)
+			t.Errorf("%s: %v", file, err)
 			continue
 		}
 		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Errorf("%s: GET %s: %s %v", lock, f[0], resp.Status, err)
+			t.Errorf("%s: GET %s: %s %v", file, p.URI, resp.Status, err)
 			continue
 		}
-		if got := fmt.Sprintf("SHA256:%x", sha256.Sum256(body)); got != f[3] || strconv.Itoa(len(body)) != f[2] {
-			t.Errorf("%s: %s serves %d bytes %s, the lock says %s %s", lock, f[0], len(body), got, f[2], f[3])
+		if got := fmt.Sprintf("%x", sha256.Sum256(body)); got != p.SHA256 || int64(len(body)) != p.Size {
+			t.Errorf("%s: %s serves %d bytes %s, the lock says %d %s", file, p.URI, len(body), got, p.Size, p.SHA256)
 		}
 	}
 }

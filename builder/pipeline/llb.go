@@ -82,14 +82,14 @@ func (g *Graph) run(s Step, scripts llb.State) error {
 	return nil
 }
 
-type mount struct {
+type stateMount struct {
 	target string
 	state  llb.State
 }
 
 // mounts returns the read-only inputs of s in the order of their first
 // mention, several outputs at one target merged.
-func (g *Graph) mounts(s Step) ([]mount, error) {
+func (g *Graph) mounts(s Step) ([]stateMount, error) {
 	byTarget := map[string][]llb.State{}
 	var order []string
 	for _, m := range s.Mounts {
@@ -102,9 +102,9 @@ func (g *Graph) mounts(s Step) ([]mount, error) {
 		}
 		byTarget[m.Target] = append(byTarget[m.Target], st)
 	}
-	var out []mount
+	var out []stateMount
 	for _, t := range order {
-		out = append(out, mount{t, merge(byTarget[t])})
+		out = append(out, stateMount{t, merge(byTarget[t])})
 	}
 	return out, nil
 }

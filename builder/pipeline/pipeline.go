@@ -68,8 +68,11 @@ type Step struct {
 	Image    string
 	Platform ocispecs.Platform
 	// Emulated says a fetch runs on its target's platform, not the
-	// build platform (QEMU for a foreign one).
-	Emulated bool `json:",omitempty"`
+	// build platform (QEMU for a foreign one); OwnPlatform that it does
+	// on any builder, since its manager cannot resolve for another
+	// architecture than its own.
+	Emulated    bool `json:",omitempty"`
+	OwnPlatform bool `json:",omitempty"`
 	// On names the step whose root file system this step runs on (the
 	// tools step for index and release); empty: Image itself.
 	On string `json:",omitempty"`

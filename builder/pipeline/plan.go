@@ -183,7 +183,8 @@ func (b *planner) fetch(t plan.Target, m manager.Manager) (Step, error) {
 	}
 	return b.add(Step{ID: "fetch-" + t.Distro.Name + "-" + t.Arch, Kind: Fetch, Target: &t, Distro: t.Distro.Name,
 		Name:  fmt.Sprintf("[%s] %s %d packages (%s)", t, FetchStepName, len(t.Requests), how),
-		Image: image, Platform: platform, Emulated: emulated, Script: m.Script("fetch.sh"), Input: in, Files: files,
+		Image: image, Platform: platform, Emulated: emulated, OwnPlatform: !m.Cross,
+		Script: m.Script("fetch.sh"), Input: in, Files: files,
 		Cache:   &Cache{ID: "repobuild/" + t.Distro.Manager + "/" + t.Distro.Name + "/" + t.NativeArch, Target: CacheDir},
 		Network: true, Outputs: []string{OutDir, ReportDir}}), nil
 }

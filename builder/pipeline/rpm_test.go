@@ -1,69 +1,26 @@
-package builder
+package pipeline
 
 import (
-	"context"
+	"io/fs"
 	"strings"
 	"testing"
 
-	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/repobuild/repobuild/builder/manager"
 	"github.com/repobuild/repobuild/distros"
-	"github.com/repobuild/repobuild/packages"
 	"github.com/repobuild/repobuild/plan"
 )
 
-// files returns the files st's file operations write, by path.
-func files(t *testing.T, st llb.State) map[string]string {
+// script text of a manager's file, by its path in builder/manager.
+func scriptText(t *testing.T, path string) string {
 	t.Helper()
-	def, err := st.Marshal(context.Background())
+	data, err := fs.ReadFile(manager.FS(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]string{}
-	for _, dt := range def.Def {
-		var op pb.Op
-		if err := op.UnmarshalVT(dt); err != nil {
-			t.Fatal(err)
-		}
-		for _, a := range op.GetFile().GetActions() {
-			if mk := a.GetMkfile(); mk != nil {
-				out[mk.GetPath()] = string(mk.GetData())
-			}
-		}
-	}
-	return out
-}
-
-func mounts(op *pb.Op) map[string]*pb.Mount {
-	out := map[string]*pb.Mount{}
-	for _, m := range op.GetExec().GetMounts() {
-		out[m.GetDest()] = m
-	}
-	return out
-}
-
-func rpmTarget(t *testing.T, distro, arch string) plan.Target {
-	t.Helper()
-	cat, err := distros.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := cat.Get(distro)
-	if err != nil {
-		t.Fatal(err)
-	}
-	native, err := d.Arch(arch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return plan.Target{Distro: d, Arch: arch, NativeArch: native, Requests: []packages.Request{
-		{Spec: "docker-ce-24.0.9-1.el7", Name: "docker-ce-24.0.9-1.el7"},
-		{Spec: "socat", Name: "socat"},
-		{Spec: "nosuch", Name: "nosuch", Optional: true},
-	}}
+	return string(data)
 }
 
 // TestYumFetch checks what the EL7 path runs: yum on the target's own
@@ -145,24 +102,15 @@ repo_gpgcheck=0
 gpgkey=https://dl.fedoraproject.org/pub/epel/RPM-GPG-KEY-EPEL-7
 `},
 	}
-	yum, err := manager.Get("yum")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tt := range tests {
 		t.Run(tt.arch, func(t *testing.T) {
-			g := NewGraph(WithBuildPlatform(amd64), WithMirror(tt.mirror))
-			f, err := g.Fetch(rpmTarget(t, "centos7", tt.arch))
-			if err != nil {
-				t.Fatal(err)
-			}
-			execs, sources := ops(t, f.Report)
-			fetch := byScript(t, execs, "fetch.sh")[0]
+			_, g := tree(t, Config{BuildPlatform: amd64, Mirror: tt.mirror}, rpmTarget(t, "centos7", tt.arch))
+			fetch := g.byScript("fetch.sh")[0]
 			if got := fetch.GetPlatform().GetArchitecture(); got != tt.platform {
 				t.Errorf("yum runs on %s, want %s", got, tt.platform)
 			}
-			if len(sources) != 1 || sources[0].GetSource().GetIdentifier() != "docker-image://docker.io/library/centos:7" {
-				t.Errorf("sources = %v, want the centos:7 image", sources)
+			if src, _ := g.input(fetch, "/"); src.GetSource().GetIdentifier() != "docker-image://docker.io/library/centos:7" {
+				t.Errorf("the fetch runs on %v, want the centos:7 image", src.GetSource())
 			}
 			native := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[tt.arch]
 			wantEnv := map[string]string{
@@ -171,27 +119,30 @@ gpgkey=https://dl.fedoraproject.org/pub/epel/RPM-GPG-KEY-EPEL-7
 				"REPOBUILD_MODULE_PLATFORM_ID": "", "REPOBUILD_MIRROR": map[bool]string{true: "https://vault.centos.org", false: tt.mirror}[tt.mirror == ""],
 				"REPOBUILD_DOWNLOADS": "4",
 			}
-			e := env(fetch)
+			e := g.env(fetch)
 			for k, v := range wantEnv {
 				if e[k] != v {
 					t.Errorf("%s = %q, want %q", k, e[k], v)
 				}
 			}
-			m := mounts(fetch)
-			if c := m[cacheDir]; c == nil || c.GetMountType() != pb.MountType_CACHE || c.GetCacheOpt().GetID() != "repobuild/yum/centos7/"+native {
+			if c := mount(fetch, CacheDir); c == nil || c.GetMountType() != pb.MountType_CACHE || c.GetCacheOpt().GetID() != "repobuild/yum/centos7/"+native {
 				t.Errorf("cache mount = %v, want repobuild/yum/centos7/%s", c, native)
 			}
-			if in := m[inDir]; in == nil || !in.GetReadonly() {
-				t.Errorf("%s is not mounted read-only", inDir)
+			for _, dir := range []string{InDir, ManagerDir} {
+				if in := mount(fetch, dir); in == nil || !in.GetReadonly() {
+					t.Errorf("%s is not mounted read-only", dir)
+				}
 			}
-			in := files(t, f.Report)
-			if in["/fetch.sh"] != string(yum.Files["fetch.sh"]) || in["/lib.sh"] == "" || in["/modules-subset.awk"] == "" || in["/closure.py"] == "" {
-				t.Errorf("the fetch does not get yum's fetch.sh and the rpm library (has %v)", keysOf(in))
+			scripts, _ := g.input(fetch, ManagerDir)
+			sf := files(scripts)
+			if script := fetch.GetExec().GetMeta().GetArgs()[1]; script != ManagerDir+"/yum/fetch.sh" ||
+				sf["yum/fetch.sh"] != scriptText(t, "yum/fetch.sh") || sf["rpm/lib.sh"] == "" || sf["rpm/modules-subset.awk"] == "" || sf["rpm/closure.py"] == "" {
+				t.Errorf("the fetch does not run yum's fetch.sh with the rpm library (runs %s)", script)
 			}
-			if got := in["/requests"]; got != "docker-ce-24.0.9-1.el7\nsocat\nnosuch optional\n" {
-				t.Errorf("requests = %q", got)
+			if e["REPOBUILD_REQUIRED"] != "docker-ce-24.0.9-1.el7 socat" || e["REPOBUILD_OPTIONAL"] != "nosuch" {
+				t.Errorf("requests = %q, optional %q", e["REPOBUILD_REQUIRED"], e["REPOBUILD_OPTIONAL"])
 			}
-			if got := in["/"+reposFile]; got != tt.repo {
+			if got := g.inFiles(fetch)[ReposFile]; got != tt.repo {
 				t.Errorf("repo file:\n%s\nwant:\n%s", got, tt.repo)
 			}
 		})
@@ -210,12 +161,12 @@ func TestYumScript(t *testing.T) {
 	if yum.Cross {
 		t.Error("yum is marked as resolving for foreign architectures: EL7's yum has no --forcearch")
 	}
-	script := string(yum.Fetch)
+	script := scriptText(t, yum.Script("fetch.sh"))
 	for _, want := range []string{
 		`yum -c "$work/yum.conf" --setopt=reposdir="$reposdir" --installroot="$root" \` + "\n" +
 			`		--releasever="$REPOBUILD_RELEASEVER" "$@"`,
-		`yum_ -y install --downloadonly $required $optional_ok`,
-		`yum_ --assumeno install "$1"`,
+		`yum_ -y install --downloadonly -- $required $optional_ok`,
+		`yum_ --assumeno install -- "$1"`,
 		"skip_missing_names_on_install=0",
 		"gpgcheck=1",
 		// Plugins: repobuild's alone (rb_plugin), none of the image's.
@@ -229,7 +180,7 @@ func TestYumScript(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"gpgcheck=0", "--nogpgcheck", "skip-broken", "--resolve"} {
-		if strings.Contains(script, bad) || strings.Contains(string(yum.Files["lib.sh"]), bad) {
+		if strings.Contains(script, bad) || strings.Contains(scriptText(t, "rpm/lib.sh"), bad) {
 			t.Errorf("the yum scripts use %q", bad)
 		}
 	}
@@ -256,28 +207,29 @@ func TestRPMPackageCache(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		fetch := scriptText(t, m.Script("fetch.sh"))
 		for _, want := range tt.want {
-			if !strings.Contains(string(m.Fetch), want) {
+			if !strings.Contains(fetch, want) {
 				t.Errorf("%s/fetch.sh lacks %q", tt.manager, want)
 			}
 		}
 		for _, bad := range tt.bad {
-			if strings.Contains(string(m.Fetch), bad) {
+			if strings.Contains(fetch, bad) {
 				t.Errorf("%s/fetch.sh has %q", tt.manager, bad)
 			}
 		}
-		lib := string(m.Files["lib.sh"])
+		lib := scriptText(t, "rpm/lib.sh")
 		for _, want := range []string{
 			`printf 'plugins=1\npluginpath=%s\npluginconfpath=%s\n' "$work/plugins" "$work/plugins"`,
-			`cp /repobuild/in/closure.py "$work/plugins/repobuild.py"`,
-			`closure.py fetched "$1" >"$report/fetched"`,
-			`echo 0 >"$report/fetched"`,
+			`cp /repobuild/manager/rpm/closure.py "$work/plugins/repobuild.py"`,
+			`closure.py fetched "$1" >"$rb_fetched"`,
+			`rb_report_begin`,
 		} {
 			if !strings.Contains(lib, want) {
 				t.Errorf("rpm/lib.sh lacks %q", want)
 			}
 		}
-		plugin := string(m.Files["closure.py"])
+		plugin := scriptText(t, "rpm/closure.py")
 		for _, hook := range []string{"    def resolved(self):", "def postresolve_hook(conduit):"} {
 			if !strings.Contains(plugin, hook) {
 				t.Errorf("closure.py lacks %q", hook)
@@ -290,21 +242,10 @@ func TestRPMPackageCache(t *testing.T) {
 // architecture, on the build platform, offline, reading the fetch's
 // report (module, comps and updateinfo metadata), and no release step.
 func TestRPMRepository(t *testing.T) {
-	g := NewGraph()
-	var fetches []Fetch
-	for _, arch := range []string{"amd64", "arm64"} {
-		f, err := g.Fetch(rpmTarget(t, "rocky9", arch))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fetches = append(fetches, f)
-	}
-	repo, err := g.Repository(fetches)
-	if err != nil {
-		t.Fatal(err)
-	}
-	execs, _ := ops(t, repo)
-	for _, op := range byScript(t, execs, "fetch.sh") {
+	_, g := tree(t, Config{}, rpmTarget(t, "rocky9", "amd64"), rpmTarget(t, "rocky9", "arm64"))
+	execs := g.execs
+	env := g.env
+	for _, op := range g.byScript("fetch.sh") {
 		if op.GetPlatform().GetArchitecture() != "amd64" {
 			t.Errorf("dnf for %s runs on %s, want the build platform (--forcearch)", env(op)["REPOBUILD_ARCH"], op.GetPlatform().GetArchitecture())
 		}
@@ -312,7 +253,7 @@ func TestRPMRepository(t *testing.T) {
 			t.Errorf("fetch env = %v", e)
 		}
 	}
-	indexes := byScript(t, execs, "index.sh")
+	indexes := g.byScript("index.sh")
 	if len(indexes) != 2 {
 		t.Fatalf("%d index steps, want 2", len(indexes))
 	}
@@ -321,7 +262,7 @@ func TestRPMRepository(t *testing.T) {
 		if op.GetExec().GetNetwork() != pb.NetMode_NONE || op.GetPlatform().GetArchitecture() != "amd64" {
 			t.Errorf("index for %s: network %v on %s", e["REPOBUILD_ARCH"], op.GetExec().GetNetwork(), op.GetPlatform().GetArchitecture())
 		}
-		if r := mounts(op)[reportDir]; r == nil || !r.GetReadonly() {
+		if r := mount(op, ReportDir); r == nil || !r.GetReadonly() {
 			t.Errorf("index for %s does not read the fetch's report", e["REPOBUILD_ARCH"])
 		}
 		if !strings.HasPrefix(e["REPOBUILD_TREE"], "rocky/9/os/") {
@@ -333,7 +274,7 @@ func TestRPMRepository(t *testing.T) {
 			t.Error("an RPM distro has a release step")
 		}
 	}
-	tools := byScript(t, execs, "tools.sh")
+	tools := g.byScript("tools.sh")
 	if got := env(tools[0])["REPOBUILD_TOOLS"]; got != "createrepo_c" {
 		t.Errorf("tools = %q", got)
 	}
@@ -346,11 +287,8 @@ func TestRPMRepoOptions(t *testing.T) {
 	tg.Repos = []distros.Repo{{ID: "docker-ce", BaseURL: "https://download.docker.com/linux/centos/$releasever/$basearch/stable",
 		GPGKey: []string{"https://download.docker.com/linux/centos/gpg"}}}
 	tg.Enable = []string{"epel"}
-	f, err := NewGraph().Fetch(tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo := files(t, f.Report)["/"+reposFile]
+	_, g := tree(t, Config{}, tg)
+	repo := g.inFiles(g.byScript("fetch.sh")[0])[ReposFile]
 	for _, want := range []string{
 		"[epel]\nname=epel\nbaseurl=https://dl.fedoraproject.org/pub/epel/9/Everything/$basearch/\nenabled=1\ngpgcheck=1\n",
 		"[crb]\nname=crb\nbaseurl=https://dl.rockylinux.org/pub/rocky/$releasever/CRB/$basearch/os/\nenabled=0\n",
@@ -362,15 +300,11 @@ func TestRPMRepoOptions(t *testing.T) {
 	}
 
 	kylin := rpmTarget(t, "kylin-v10", "amd64")
-	if _, err := NewGraph().Fetch(kylin); err == nil || !strings.Contains(err.Error(), "kylin-v10: no base image: Kylin V10 has no public base image: pass --image kylin-v10=REF") {
+	if _, err := New(Config{}, []plan.Target{kylin}); err == nil || !strings.Contains(err.Error(), "kylin-v10: no base image: Kylin V10 has no public base image: pass --image kylin-v10=REF") {
 		t.Errorf("kylin-v10 without --image: %v", err)
 	}
-	f, err = NewGraph(WithImage("kylin-v10", "registry.local/kylin:v10")).Fetch(kylin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	execs, _ := ops(t, f.Report)
-	if got := env(byScript(t, execs, "fetch.sh")[0])["REPOBUILD_IMAGE_REPOS"]; got != "1" {
+	_, g = tree(t, Config{Images: map[string]string{"kylin-v10": "registry.local/kylin:v10"}}, kylin)
+	if got := g.env(g.byScript("fetch.sh")[0])["REPOBUILD_IMAGE_REPOS"]; got != "1" {
 		t.Errorf("kylin-v10 REPOBUILD_IMAGE_REPOS = %q, want 1 (the image's repo files)", got)
 	}
 }
