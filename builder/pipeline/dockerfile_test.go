@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path"
 	"path/filepath"
@@ -18,7 +17,7 @@ import (
 	"github.com/repobuild/repobuild/plan"
 )
 
-var update = flag.Bool("update", false, "rewrite the generated Dockerfiles in dockerfiles/")
+
 
 // exampleTargets plans the repository's example packages.yaml for every
 // architecture of the named distro.

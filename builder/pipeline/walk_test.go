@@ -189,3 +189,5 @@ func tree(t *testing.T, cfg Config, targets ...plan.Target) (*Pipeline, *graph) 
 	}
 	return p, walk(t, st)
 }
+
+func digestOf(in *pb.Input) digest.Digest { return digest.Digest(in.GetDigest()) }
