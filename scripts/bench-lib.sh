@@ -30,6 +30,20 @@ build() {
 	cp "$work/meta.json" "$(meta "$label")"
 }
 meta() { echo "$work/meta-${1//[^a-z0-9]/_}.json"; }
+# fails LABEL FILE ARGS...: one repobuild run that must fail (a request
+# that cannot be met); adds a row of its seconds.
+fails() {
+	local label=$1 file=$2; shift 2
+	local t0 t1
+	t0=$(now)
+	if "$REPOBUILD" -f "$file" -o "$work/out-fails" --registry-mirror "$REGISTRY_ADDR" --progress quiet "$@" >"$work/log" 2>&1; then
+		echo "bench: $label succeeded, want a failure" >&2
+		exit 1
+	fi
+	t1=$(now)
+	grep -q 'cannot be installed' "$work/log" || { cat "$work/log" >&2; exit 1; }
+	rows+=("$label|$(echo "$t1 - $t0" | bc)|-|0|0|-")
+}
 # limit LABEL SECONDS DIR FIND-TESTS...: a row for a bare package manager's
 # download: the files of DIR that FIND-TESTS select.
 limit() {
@@ -66,7 +80,7 @@ table() {
 	printf '%s\n' "${rows[@]}" | awk '/^limit:/' >>"$work/rows"
 	while read -r r; do
 		IFS='|' read -r label s p b d m <<<"$r"
-		printf '%-28s %8.1f %9s %10s %12s %11s\n' "$label" "$s" "$p" "$(size "$unit" "$b")" "$(size "$unit" "$d")" "$m"
+		printf '%-28s %8.1f %9s %10s %12s %11s\n' "$label" "$s" "$p" "$(size "$unit" "${b:-0}")" "$(size "$unit" "${d:-0}")" "$m"
 	done <"$work/rows"
 }
 # added BEFORE AFTER: the bytes of the files in the lock of the build

@@ -21,6 +21,15 @@ source "$ROOT/scripts/bench-lib.sh"
 
 pkgs=$ROOT/packages.yaml
 sed '/^common:/a\  - jq' "$pkgs" >"$work/plus-one.yaml"
+# 30 requests, and the same with one name that does not exist: how fast a
+# failed request is reported (both --no-cache: they resolve, with warm lists).
+printf 'common:\n' >"$work/thirty.yaml"
+for p in curl rsync socat conntrack ipset ipvsadm ebtables ethtool bash-completion chrony lvm2 nfs-common \
+	apt-transport-https ca-certificates gnupg iptables open-iscsi jq less file zstd xz-utils bzip2 wget \
+	iproute2 iputils-ping lsof strace tcpdump psmisc; do
+	printf '  - %s\n' "$p" >>"$work/thirty.yaml"
+done
+sed 's/^  - psmisc$/  - repobuild-no-such-package/' "$work/thirty.yaml" >"$work/thirty-bad.yaml"
 
 list=$("$REPOBUILD" plan --distro debian12 --arch amd64 -f "$pkgs" --format json | jq -r '.[0].packages[].spec')
 # bare_apt: the limit, one row.
@@ -54,10 +63,21 @@ prune; build "arm64 cold" "$pkgs" --distro debian12 --arch arm64
 prune; build "arm64 cold emulated" "$pkgs" --distro debian12 --arch arm64 --emulate
 prune; build "amd64+arm64 cold" "$pkgs" --distro debian12 --arch amd64,arm64
 build "amd64+arm64 no-op" "$pkgs" --distro debian12 --arch amd64,arm64
+build "30 requests, resolve" "$work/thirty.yaml" --distro debian12 --arch amd64 --no-cache
+fails "30, one unknown, resolve" "$work/thirty-bad.yaml" --distro debian12 --arch amd64 --no-cache
 
 table "debian12, example file"
 
 ratios "" "limit: bare apt-get amd64" "bare apt-get limit"
 printf '  arm64 emulated / arm64 cross       %5s\n' "$(ratio "$(secs "arm64 cold emulated")" "$(secs "arm64 cold")")"
+printf '  one unknown of 30 / the 30          %5s  (<= 1.5, issue 14)\n' "$(ratio "$(secs "30, one unknown, resolve")" "$(secs "30 requests, resolve")")"
+
+# Where a cold build's time goes: one more amd64 cold build, with BuildKit's
+# raw progress, summed per phase.
+prune
+"$REPOBUILD" -f "$pkgs" -o "$work/out" --distro debian12 --arch amd64 --registry-mirror "$REGISTRY_ADDR" \
+	--progress rawjson 2>"$work/raw.json" >/dev/null
+printf '\nphases of an amd64 cold build (seconds, from BuildKit'"'"'s progress):\n'
+"$ROOT/scripts/bench-phases.sh" "$work/raw.json" | awk -F'\t' '{ printf "  %-28s %6.1f\n", $1, $2 }'
 
 "$ROOT/scripts/bench-rpm.sh"

@@ -106,9 +106,12 @@ probe() {
 }
 
 apt_sources /repobuild/in/sources.list
+# "repobuild: phase: NAME" lines start the phases make bench times.
+echo "repobuild: phase: update"
 echo "repobuild: apt-get update ($arch)"
 apt_update apt_
 
+echo "repobuild: phase: resolve"
 main || probe
 # Every further version of a name, in a transaction of its own.
 i=0
@@ -138,6 +141,7 @@ done <"$work/uris"
 echo "$fetched" >"$rb_fetched"
 echo "repobuild: $count packages, $fetched bytes to download ($arch, $downloads at once)"
 
+echo "repobuild: phase: download"
 # apt fetches from one mirror one file after the other. Split the closure
 # into $downloads shards of about equal size and let one `apt-get download`
 # fetch each, all at once. apt-get download checks every file against the
@@ -173,6 +177,7 @@ awk '{
 	[ "$ok" = true ] || { echo "repobuild: apt-get download failed for $arch" >&2; exit 1; }
 )
 
+echo "repobuild: phase: publish"
 # Copy the closure out of the cache. Pool names drop the epoch, as in
 # Debian's own archive: $work/closure has URI FILE POOLNAME SIZE HASH. One
 # cp for the files whose pool name is their name in the cache, one each for
