@@ -1,0 +1,125 @@
+package manager_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/repobuild/repobuild/builder/manager"
+	"github.com/repobuild/repobuild/builder/pipeline"
+)
+
+// stepMounts runs a step's command in a mount namespace of its own, with
+// the scripts' tree at /repobuild/manager (read-only) and $2, $3, $4 at
+// /repobuild/in, /repobuild/out and /repobuild/report: the paths the
+// scripts name, private to this test, so tests run in parallel.
+const stepMounts = `set -e
+mount -t tmpfs repobuild /repobuild
+mkdir /repobuild/manager /repobuild/in /repobuild/out /repobuild/report
+mount --bind "$1" /repobuild/manager
+mount -o remount,bind,ro /repobuild/manager
+mount --bind "$2" /repobuild/in
+mount --bind "$3" /repobuild/out
+mount --bind "$4" /repobuild/report
+shift 4
+exec "$@"
+`
+
+// step is a step's directories on the host.
+type step struct {
+	in, out, report string
+}
+
+// newStep writes the scripts' tree (manager.Files) and input.json, for
+// runStep. It skips where no mount namespace can be made (root and
+// unshare(1) needed).
+func newStep(t *testing.T, input pipeline.Input) step {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("a step's mounts need root")
+	}
+	if _, err := exec.LookPath("unshare"); err != nil {
+		t.Skip("unshare is not installed")
+	}
+	// The mount point of the namespace's tmpfs: an empty directory.
+	if err := os.MkdirAll("/repobuild", 0o755); err != nil {
+		t.Skipf("no mount point for the step's mounts: %v", err)
+	}
+	dir := t.TempDir()
+	s := step{in: filepath.Join(dir, "in"), out: filepath.Join(dir, "out"), report: filepath.Join(dir, "report")}
+	for _, d := range []string{s.in, s.out, s.report} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := manager.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, "manager", f.Path)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, f.Mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := input.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.write(t, "input.json", string(data))
+	return s
+}
+
+// write writes a file into the step's /repobuild/in.
+func (s step) write(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(s.in, name), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// run runs script with /bin/sh as the step's command, with nothing in its
+// environment but path, and returns its output and exit status.
+func (s step) run(t *testing.T, path, script string) (stdout, stderr string, status int) {
+	t.Helper()
+	cmd := exec.Command("unshare", "-m", "--propagation", "private", "/bin/sh", "-c", stepMounts, "sh",
+		filepath.Join(filepath.Dir(s.in), "manager"), s.in, s.out, s.report, "/bin/sh", "-c", script)
+	cmd.Env = []string{"PATH=" + path}
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	var exit *exec.ExitError
+	if err := cmd.Run(); errors.As(err, &exit) {
+		status = exit.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), status
+}
+
+// awks returns, for each of mawk and gawk the host has, a PATH whose awk
+// is that one.
+func awks(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, name := range []string{"mawk", "gawk"} {
+		bin := "/usr/bin/" + name
+		if _, err := os.Stat(bin); err != nil {
+			continue
+		}
+		dir := t.TempDir()
+		if err := os.Symlink(bin, filepath.Join(dir, "awk")); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = dir + ":" + os.Getenv("PATH")
+	}
+	if len(out) == 0 {
+		t.Skip("neither /usr/bin/mawk nor /usr/bin/gawk")
+	}
+	return out
+}
