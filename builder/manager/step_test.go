@@ -55,12 +55,25 @@ func newStep(t *testing.T, input pipeline.Input) step {
 			t.Fatal(err)
 		}
 	}
+	writeTree(t, filepath.Join(dir, "manager"))
+	data, err := input.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.write(t, "input.json", string(data))
+	return s
+}
+
+// writeTree writes the scripts' tree (manager.Files), as the steps mount
+// it, into dir.
+func writeTree(t *testing.T, dir string) {
+	t.Helper()
 	files, err := manager.Files()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range files {
-		p := filepath.Join(dir, "manager", f.Path)
+		p := filepath.Join(dir, f.Path)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -68,12 +81,6 @@ func newStep(t *testing.T, input pipeline.Input) step {
 			t.Fatal(err)
 		}
 	}
-	data, err := input.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.write(t, "input.json", string(data))
-	return s
 }
 
 // write writes a file into the step's /repobuild/in.
