@@ -2,6 +2,8 @@ package manager_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
@@ -15,7 +17,9 @@ import (
 // stepMounts runs a step's command in a mount namespace of its own, with
 // the scripts' tree at /repobuild/manager (read-only) and $2, $3, $4 at
 // /repobuild/in, /repobuild/out and /repobuild/report: the paths the
-// scripts name, private to this test, so tests run in parallel.
+// scripts name, private to this test, so tests run in parallel. The
+// step's cache mount (/var/cache) starts empty, and $5, when not empty,
+// stands for the image's /etc/apt.
 const stepMounts = `set -e
 mount -t tmpfs repobuild /repobuild
 mkdir /repobuild/manager /repobuild/in /repobuild/out /repobuild/report
@@ -24,13 +28,17 @@ mount -o remount,bind,ro /repobuild/manager
 mount --bind "$2" /repobuild/in
 mount --bind "$3" /repobuild/out
 mount --bind "$4" /repobuild/report
-shift 4
+mount -t tmpfs cache /var/cache
+[ -z "$5" ] || mount --bind "$5" /etc/apt
+shift 5
 exec "$@"
 `
 
 // step is a step's directories on the host.
 type step struct {
 	in, out, report string
+	// aptEtc is the image's /etc/apt in the step, if set.
+	aptEtc string
 }
 
 // newStep writes the scripts' tree (manager.Files) and input.json, for
@@ -96,7 +104,7 @@ func (s step) write(t *testing.T, name, content string) {
 func (s step) run(t *testing.T, path, script string) (stdout, stderr string, status int) {
 	t.Helper()
 	cmd := exec.Command("unshare", "-m", "--propagation", "private", "/bin/sh", "-c", stepMounts, "sh",
-		filepath.Join(filepath.Dir(s.in), "manager"), s.in, s.out, s.report, "/bin/sh", "-c", script)
+		filepath.Join(filepath.Dir(s.in), "manager"), s.in, s.out, s.report, s.aptEtc, "/bin/sh", "-c", script)
 	cmd.Env = []string{"PATH=" + path}
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -129,4 +137,10 @@ func awks(t *testing.T) map[string]string {
 		t.Skip("neither /usr/bin/mawk nor /usr/bin/gawk")
 	}
 	return out
+}
+
+// sha256Hex is data's SHA256, as the lock gives it.
+func sha256Hex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
