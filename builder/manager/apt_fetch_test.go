@@ -77,16 +77,7 @@ func TestAptFetch(t *testing.T) {
 		{"fx-app", "1.0", "Depends: fx-lib\n"}, {"fx-lib", "2.0", ""}, {"fx-lib", "1.0", ""}, {"fx-libc", "1:2.34", ""},
 		{"fx-a", "1.0", "Conflicts: fx-b\n"}, {"fx-b", "1.0", ""},
 	})
-	tests := []struct {
-		name                      string
-		required, optional, extra []string
-		extraOptional             []string
-		strict                    string
-		closure                   []string // NAME=VERSION
-		failed, skipped           []pipeline.Problem
-		wantExit                  int
-		stderr                    string
-	}{
+	tests := []fetchCase{
 		{name: "closure", required: []string{"fx-app", "fx-libc"}, optional: []string{"nosuch"},
 			closure: []string{"fx-app=1.0", "fx-lib=2.0", "fx-libc=1:2.34"},
 			skipped: []pipeline.Problem{{Spec: "nosuch", Reason: "Unable to locate package nosuch"}}},
@@ -114,24 +105,13 @@ func TestAptFetch(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			stdout, stderr, status := s.run(t, os.Getenv("PATH"), "exec /bin/sh /repobuild/manager/apt/fetch.sh")
-			if status != tt.wantExit || !strings.Contains(stderr, tt.stderr) {
-				t.Fatalf("exit status %d, want %d and stderr saying %q\nstdout:\n%s\nstderr:\n%s", status, tt.wantExit, tt.stderr, stdout, stderr)
-			}
+			s.fetch(t, "apt/fetch.sh", tt.wantExit, tt.stderr)
 			var fetched int64
 			var packages []lock.Package
 			for _, nv := range tt.closure {
-				data, err := os.ReadFile(filepath.Join(repo, files[nv]))
-				if err != nil {
-					t.Fatal(err)
-				}
-				fetched += int64(len(data))
-				p := lock.Package{File: "debian/pool/bookworm/" + files[nv], Size: int64(len(data)), SHA256: sha256Hex(data),
-					URI: "file:" + repo + "/./" + files[nv]}
+				p := s.locked(t, filepath.Join(repo, files[nv]), "debian/pool/bookworm/"+files[nv], "file:"+repo+"/./"+files[nv])
+				fetched += p.Size
 				packages = append(packages, p)
-				if pooled, err := os.ReadFile(filepath.Join(s.out, p.File)); err != nil || string(pooled) != string(data) {
-					t.Errorf("the pool's %s is not the repository's (%v)", p.File, err)
-				}
 			}
 			sort.Slice(packages, func(i, j int) bool { return packages[i].File < packages[j].File })
 			checkReport(t, s.report, tt.wantExit == 0, pipeline.Report{Version: 1, Fetched: fetched, Failed: tt.failed, Skipped: tt.skipped},

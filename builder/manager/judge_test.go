@@ -146,18 +146,8 @@ func TestJudgeApt(t *testing.T) {
 // rpm/problems.sed on dnf's real words; yum's words are the line its
 // cli.py prints (no yum on the host).
 func TestJudgeDNF(t *testing.T) {
-	for _, tool := range []string{"dnf", "rpm", "rpmbuild", "createrepo_c", "modifyrepo_c"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed (scripts/setup.sh installs it)", tool)
-		}
-	}
+	world := rpmWorld(t)
 	dir := t.TempDir()
-	world := filepath.Join(dir, "world")
-	build := exec.Command(filepath.Join("..", "..", "testdata", "rpmworld", "build.sh"), world)
-	build.Env = append(os.Environ(), "FIXTURE_SIGN=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("rpmworld/build.sh: %v\n%s", err, out)
-	}
 	for name, content := range map[string]string{
 		"repos.d/fixture.repo": "[fx-base]\nname=fixture\nbaseurl=file://" + filepath.Join(world, "base") + "/\ngpgcheck=0\n",
 		"dnf.conf":             "[main]\ngpgcheck=0\nplugins=0\nstrict=1\nbest=1\nmetadata_expire=0\n",

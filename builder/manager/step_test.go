@@ -8,8 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/repobuild/repobuild/builder/lock"
 	"github.com/repobuild/repobuild/builder/manager"
 	"github.com/repobuild/repobuild/builder/pipeline"
 )
@@ -18,8 +20,8 @@ import (
 // the scripts' tree at /repobuild/manager (read-only) and $2, $3, $4 at
 // /repobuild/in, /repobuild/out and /repobuild/report: the paths the
 // scripts name, private to this test, so tests run in parallel. The
-// step's cache mount (/var/cache) starts empty, and $5, when not empty,
-// stands for the image's /etc/apt.
+// step's cache mount (/var/cache) is $6, or starts empty, and $5, when
+// not empty, stands for the image's /etc/apt.
 const stepMounts = `set -e
 mount -t tmpfs repobuild /repobuild
 mkdir /repobuild/manager /repobuild/in /repobuild/out /repobuild/report
@@ -28,17 +30,18 @@ mount -o remount,bind,ro /repobuild/manager
 mount --bind "$2" /repobuild/in
 mount --bind "$3" /repobuild/out
 mount --bind "$4" /repobuild/report
-mount -t tmpfs cache /var/cache
+if [ -n "$6" ]; then mount --bind "$6" /var/cache; else mount -t tmpfs cache /var/cache; fi
 [ -z "$5" ] || mount --bind "$5" /etc/apt
-shift 5
+shift 6
 exec "$@"
 `
 
 // step is a step's directories on the host.
 type step struct {
 	in, out, report string
-	// aptEtc is the image's /etc/apt in the step, if set.
-	aptEtc string
+	// aptEtc is the image's /etc/apt in the step, if set; cache its
+	// cache mount, if set.
+	aptEtc, cache string
 }
 
 // newStep writes the scripts' tree (manager.Files) and input.json, for
@@ -94,6 +97,9 @@ func writeTree(t *testing.T, dir string) {
 // write writes a file into the step's /repobuild/in.
 func (s step) write(t *testing.T, name, content string) {
 	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(s.in, name)), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(s.in, name), []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +110,7 @@ func (s step) write(t *testing.T, name, content string) {
 func (s step) run(t *testing.T, path, script string) (stdout, stderr string, status int) {
 	t.Helper()
 	cmd := exec.Command("unshare", "-m", "--propagation", "private", "/bin/sh", "-c", stepMounts, "sh",
-		filepath.Join(filepath.Dir(s.in), "manager"), s.in, s.out, s.report, s.aptEtc, "/bin/sh", "-c", script)
+		filepath.Join(filepath.Dir(s.in), "manager"), s.in, s.out, s.report, s.aptEtc, s.cache, "/bin/sh", "-c", script)
 	cmd.Env = []string{"PATH=" + path}
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -143,4 +149,43 @@ func awks(t *testing.T) map[string]string {
 func sha256Hex(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
+}
+
+// locked is the lock entry of the package file src, published at file
+// (from the tree's root) from uri: it checks that the step's output holds
+// a copy.
+func (s step) locked(t *testing.T, src, file, uri string) lock.Package {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pooled, err := os.ReadFile(filepath.Join(s.out, file)); err != nil || !bytes.Equal(pooled, data) {
+		t.Errorf("the output's %s is not a copy of %s (%v)", file, src, err)
+	}
+	return lock.Package{File: file, Size: int64(len(data)), SHA256: sha256Hex(data), URI: uri}
+}
+
+// fetch runs the fetch script (a path in the tree) as the step's command,
+// with the host's PATH, and stops the test unless it exits with status
+// want and its stderr says stderr.
+func (s step) fetch(t *testing.T, script string, want int, stderr string) {
+	t.Helper()
+	stdout, errs, status := s.run(t, os.Getenv("PATH"), "exec /bin/sh /repobuild/manager/"+script)
+	if status != want || !strings.Contains(errs, stderr) {
+		t.Fatalf("%s: exit status %d, want %d and stderr saying %q\nstdout:\n%s\nstderr:\n%s", script, status, want, stderr, stdout, errs)
+	}
+}
+
+// fetchCase is a fetch step's requests and what it makes of them.
+type fetchCase struct {
+	name                      string
+	required, optional, extra []string
+	extraOptional             []string
+	strict                    string
+	again                     bool     // the second run on one cache mount
+	closure                   []string // package files, in the order of the lock
+	failed, skipped           []pipeline.Problem
+	wantExit                  int
+	stderr                    string
 }
