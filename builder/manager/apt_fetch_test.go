@@ -16,13 +16,12 @@ import (
 // debPackage is a package of aptRepo.
 type debPackage struct{ name, version, depends string }
 
-// aptRepo builds, with dpkg-deb and dpkg-scanpackages, a flat repository
-// of real packages (a Release without a signature: sources name it
+// aptRepo builds, with dpkg-deb, a flat repository of real packages (a Release without a signature: sources name it
 // [trusted=yes]) and returns its directory and each package's file name
 // in it, by NAME=VERSION.
 func aptRepo(t *testing.T, pkgs []debPackage) (string, map[string]string) {
 	t.Helper()
-	for _, tool := range []string{"apt-get", "dpkg-deb", "dpkg-scanpackages"} {
+	for _, tool := range []string{"apt-get", "dpkg-deb"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s is not installed", tool)
 		}
@@ -30,6 +29,7 @@ func aptRepo(t *testing.T, pkgs []debPackage) (string, map[string]string) {
 	dir := t.TempDir()
 	repo := filepath.Join(dir, "repo")
 	files := map[string]string{}
+	var index strings.Builder
 	for _, p := range pkgs {
 		src := filepath.Join(dir, "src", p.name+"-"+p.version)
 		control := fmt.Sprintf("Package: %s\nVersion: %s\nArchitecture: amd64\nMaintainer: repobuild <fixture@example.invalid>\nDescription: a fixture\n%s",
@@ -48,19 +48,19 @@ func aptRepo(t *testing.T, pkgs []debPackage) (string, map[string]string) {
 		if err := os.MkdirAll(repo, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if out, err := exec.Command("dpkg-deb", "--build", src, filepath.Join(repo, files[p.name+"="+p.version])).CombinedOutput(); err != nil {
+		deb := filepath.Join(repo, files[p.name+"="+p.version])
+		if out, err := exec.Command("dpkg-deb", "--build", src, deb).CombinedOutput(); err != nil {
 			t.Fatalf("dpkg-deb: %v\n%s", err, out)
 		}
-	}
-	scan := exec.Command("dpkg-scanpackages", "-m", ".", "/dev/null")
-	scan.Dir = repo
-	index, err := scan.Output()
-	if err != nil {
-		t.Fatalf("dpkg-scanpackages: %v", err)
+		data, err := os.ReadFile(deb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&index, "%sFilename: ./%s\nSize: %d\nSHA256: %s\n\n", control, filepath.Base(deb), len(data), sha256Hex(data))
 	}
 	release := fmt.Sprintf("Suite: bookworm\nCodename: bookworm\nDate: Mon, 01 Jan 2024 00:00:00 UTC\nArchitectures: amd64\nSHA256:\n %s %d Packages\n",
-		sha256Hex(index), len(index))
-	for name, content := range map[string]string{"Packages": string(index), "Release": release} {
+		sha256Hex([]byte(index.String())), index.Len())
+	for name, content := range map[string]string{"Packages": index.String(), "Release": release} {
 		if err := os.WriteFile(filepath.Join(repo, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
