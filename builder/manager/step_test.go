@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/repobuild/repobuild/builder/lock"
@@ -36,6 +37,14 @@ shift 6
 exec "$@"
 `
 
+// mountProbe says whether this machine lets the tests mount in a
+// namespace of their own (a container may not).
+var mountProbe struct {
+	sync.Once
+	out []byte
+	err error
+}
+
 // step is a step's directories on the host.
 type step struct {
 	in, out, report string
@@ -58,6 +67,12 @@ func newStep(t *testing.T, input pipeline.Input) step {
 	// The mount point of the namespace's tmpfs: an empty directory.
 	if err := os.MkdirAll("/repobuild", 0o755); err != nil {
 		t.Skipf("no mount point for the step's mounts: %v", err)
+	}
+	mountProbe.Do(func() {
+		mountProbe.out, mountProbe.err = exec.Command("unshare", "-m", "--propagation", "private", "mount", "-t", "tmpfs", "repobuild", "/repobuild").CombinedOutput()
+	})
+	if mountProbe.err != nil {
+		t.Skipf("no mount namespace for a step (%v): %s", mountProbe.err, mountProbe.out)
 	}
 	dir := t.TempDir()
 	s := step{in: filepath.Join(dir, "in"), out: filepath.Join(dir, "out"), report: filepath.Join(dir, "report")}
