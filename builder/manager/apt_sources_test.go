@@ -14,7 +14,7 @@ import (
 // and the script's output.
 func aptSources(t *testing.T, files map[string]string, sourcesList string, env ...string) (string, string, error) {
 	t.Helper()
-	lib := scriptFile(t, "apt", "sources.sh")
+	lib := scriptFile(t, "apt/sources.sh")
 	dir := t.TempDir()
 	etc := filepath.Join(dir, "etc")
 	for name, content := range files {
@@ -209,7 +209,7 @@ func TestAptUpdateFails(t *testing.T) {
 	if _, err := exec.LookPath("apt-get"); err != nil {
 		t.Skip("apt-get is not installed")
 	}
-	lib := scriptFile(t, "apt", "sources.sh")
+	lib := scriptFile(t, "apt/sources.sh")
 	dir := t.TempDir()
 	list := filepath.Join(dir, "bad.list")
 	if err := os.WriteFile(list, []byte("deb http://127.0.0.1:9/debian bookworm main\n"), 0o644); err != nil {
@@ -218,7 +218,7 @@ func TestAptUpdateFails(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "lists", "partial"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("/bin/sh", "-eu", "-c", `. "$1"; shift; apt_update "$@"`, "sh", lib,
+	cmd := exec.Command("/bin/sh", "-eu", "-c", `. "$1"; shift; apt_update apt-get "$@"`, "sh", lib,
 		"-o", "Dir::Etc::sourcelist="+list, "-o", "Dir::Etc::sourceparts=/nonexistent",
 		"-o", "Dir::State::Lists="+filepath.Join(dir, "lists"), "-o", "Debug::NoLocking=1")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "REPOBUILD_DISTRO=debian12", "REPOBUILD_ARCH=arm64",

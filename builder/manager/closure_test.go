@@ -19,7 +19,7 @@ func TestClosureFetched(t *testing.T) {
 	if err != nil {
 		t.Skip("python3 is not installed")
 	}
-	script := scriptFile(t, "dnf", "closure.py")
+	script := scriptFile(t, "rpm/closure.py")
 	dir := filepath.Dir(script)
 	cache := filepath.Join(dir, "cache")
 	if err := os.Mkdir(cache, 0o755); err != nil {

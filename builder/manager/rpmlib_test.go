@@ -23,7 +23,7 @@ func TestRPMVerifyAndPublish(t *testing.T) {
 			t.Skipf("%s is not installed (scripts/setup.sh installs it)", tool)
 		}
 	}
-	lib := scriptFile(t, "dnf", "lib.sh")
+	lib := scriptFile(t, "rpm/lib.sh")
 	dir := t.TempDir()
 	world := filepath.Join(dir, "world")
 	if out, err := exec.Command(filepath.Join("..", "..", "testdata", "rpmworld", "build.sh"), world).CombinedOutput(); err != nil {
@@ -42,19 +42,22 @@ func TestRPMVerifyAndPublish(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	const tree = "fixture/9/os/x86_64"
 	// run makes the directories rb_init would (under dir, not /repobuild),
 	// links names into $dl as the dnf plugin's closure does, and runs
-	// script with lib.sh sourced.
+	// script with lib.sh sourced. It returns what the script appended to
+	// $rb_lock (common/report.sh).
 	run := func(t *testing.T, files []string, urls, script string) (string, string, error) {
 		t.Helper()
 		base := t.TempDir()
 		vars := map[string]string{}
-		for _, d := range []string{"work", "root", "dl", "pkgs", "report", "home"} {
+		for _, d := range []string{"work", "root", "dl", "out/" + tree + "/Packages", "report", "home"} {
 			vars[d] = filepath.Join(base, d)
-			if err := os.Mkdir(vars[d], 0o755); err != nil {
+			if err := os.MkdirAll(vars[d], 0o755); err != nil {
 				t.Fatal(err)
 			}
 		}
+		vars["pkgs"] = vars["out/"+tree+"/Packages"]
 		for _, f := range files {
 			if err := os.Symlink(f, filepath.Join(vars["dl"], filepath.Base(f))); err != nil {
 				t.Fatal(err)
@@ -65,12 +68,13 @@ func TestRPMVerifyAndPublish(t *testing.T) {
 		}
 		sh := fmt.Sprintf(`set -eu
 . %q
-arch=x86_64 work=%q root=%q dl=%q pkgs=%q report=%q reposdir=%q HOME=%q
+arch=x86_64 work=%q root=%q dl=%q pkgs=%q report=%q rb_lock=%q reposdir=%q HOME=%q
 echo '%%_dbpath /var/lib/rpm' >"$HOME/.rpmmacros"
 rpm --root "$root" --initdb
-%s`, lib, vars["work"], vars["root"], vars["dl"], vars["pkgs"], vars["report"], repos, vars["home"], script)
+: >"$rb_lock"
+%s`, lib, vars["work"], vars["root"], vars["dl"], vars["pkgs"], vars["report"], filepath.Join(vars["report"], "lock"), repos, vars["home"], script)
 		cmd := exec.Command("sh", "-c", sh)
-		cmd.Env = append(os.Environ(), "REPOBUILD_RELEASEVER=9", "HOME="+vars["home"])
+		cmd.Env = append(os.Environ(), "REPOBUILD_RELEASEVER=9", "REPOBUILD_TREE="+tree, "HOME="+vars["home"])
 		var stdout, stderr strings.Builder
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
@@ -102,7 +106,7 @@ rpm --root "$root" --initdb
 			if i > 0 {
 				url = "http://127.0.0.1:1/base/Packages/" + filepath.Base(f)
 			}
-			want = append(want, fmt.Sprintf("%s Packages/%s %d SHA256:%s", url, filepath.Base(f), len(data), hex.EncodeToString(sum[:])))
+			want = append(want, fmt.Sprintf("%s %s/Packages/%s %d %s", url, tree, filepath.Base(f), len(data), hex.EncodeToString(sum[:])))
 		}
 		got := strings.Split(strings.TrimSpace(lock), "\n")
 		slices.Sort(got)

@@ -10,7 +10,7 @@ function str(s,    out, c, i, n) {
 		c = substr(s, i, 1)
 		if (c == "\\" || c == "\"") out = out "\\" c
 		else if (c == "\t") out = out "\\t"
-		else if (c < " ") out = out " "
+		else if (c in ctl) out = out ctl[c]
 		else out = out c
 	}
 	return "\"" out "\""
@@ -28,6 +28,8 @@ function problems(file,    line, out) {
 	return out == "" ? "" : "\n" out "\n  "
 }
 BEGIN {
+	# JSON escapes for the other control characters (a manager's colours).
+	for (i = 1; i < 32; i++) ctl[sprintf("%c", i)] = sprintf("\\u%04x", i)
 	if (what == "report") {
 		if (fetched !~ /^[0-9]+$/) fetched = 0
 		printf "{\n  \"version\": 1,\n  \"fetched\": %s,\n", fetched

@@ -34,9 +34,9 @@ rb_report_end() {
 	trap - EXIT
 	if [ "$status" -eq 0 ]; then
 		awk -f /repobuild/manager/common/report.awk -v what=report -v fetched="$(cat "$rb_fetched")" \
-			-v failed="$rb_failed" -v skipped="$rb_skipped" >"$report/report.json" </dev/null &&
+			-v failed="$rb_failed" -v skipped="$rb_skipped" >"$rb_dir/report.json" </dev/null &&
 			awk -f /repobuild/manager/common/report.awk -v what=lock -v distro="$REPOBUILD_DISTRO" \
-				-v arch="$REPOBUILD_TARGET_ARCH" "$rb_lock" >"$report/lock.json" || status=1
+				-v arch="$REPOBUILD_TARGET_ARCH" "$rb_lock" >"$rb_dir/lock.json" || status=1
 		if [ -s "$rb_skipped" ]; then
 			echo "repobuild: optional packages left out:"
 			cat "$rb_skipped"
@@ -46,6 +46,8 @@ rb_report_end() {
 			cat "$rb_failed" >&2
 			status=1
 		fi
+		# Written only when the step succeeds: nothing half-written.
+		[ "$status" -ne 0 ] || mv "$rb_dir/report.json" "$rb_dir/lock.json" "$report/" || status=1
 	fi
 	[ -z "${rb_cleanup:-}" ] || eval "$rb_cleanup"
 	rm -rf "$rb_dir"

@@ -135,10 +135,20 @@ rb_unmet() {
 }
 
 # rb_requests: the requests of the step's input, in $required and
-# $optional (one transaction installs all of them).
+# $optional (one transaction installs all of them). A further version of
+# a name is optional when $REPOBUILD_EXTRA_OPTIONAL says so.
 rb_requests() {
-	required="$REPOBUILD_REQUIRED $REPOBUILD_EXTRA"
+	required=$REPOBUILD_REQUIRED
 	optional=$REPOBUILD_OPTIONAL
+	i=0
+	for spec in $REPOBUILD_EXTRA; do
+		i=$((i + 1))
+		if [ "$(echo "$REPOBUILD_EXTRA_OPTIONAL" | cut -d' ' -f"$i")" = 1 ]; then
+			optional="$optional $spec"
+		else
+			required="$required $spec"
+		fi
+	done
 }
 
 # rb_keys: the gpgkey URLs of the enabled repositories in $reposdir, with
