@@ -129,6 +129,17 @@ func (w *dockerfileWriter) step(s Step) error {
 	w.mergeStages(s)
 	w.line("FROM scratch AS %s-in", s.ID)
 	for _, f := range append([]File{{Name: InputFile, Data: input}}, s.Files...) {
+		// A file an earlier stage holds (the same repositories for the
+		// tools and the fetch of one architecture) is copied from there.
+		key := f.Name + "\x00" + string(f.Data)
+		if from, ok := w.seen[key]; ok {
+			w.line("COPY --from=%s /%s /%s", from, f.Name, f.Name)
+			continue
+		}
+		if w.seen == nil {
+			w.seen = map[string]string{}
+		}
+		w.seen[key] = s.ID + "-in"
 		if err := w.heredoc(f.Name, f.Data); err != nil {
 			return err
 		}
@@ -223,6 +234,9 @@ func (w *dockerfileWriter) mergeStages(s Step) {
 
 type dockerfileWriter struct {
 	b strings.Builder
+	// seen names the stage that holds each file written, by name and
+	// content.
+	seen map[string]string
 }
 
 func (w *dockerfileWriter) line(format string, args ...any) {

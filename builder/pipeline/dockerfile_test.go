@@ -114,13 +114,21 @@ func stages(t *testing.T, dockerfile []byte) map[string]instructions.Stage {
 	return out
 }
 
-// heredocs returns the files a stage's COPY heredocs write.
-func heredocs(s instructions.Stage) map[string]string {
+// heredocs returns the files a stage's COPY instructions write: its
+// heredocs, and those it copies from the heredocs of other stages.
+func heredocs(s instructions.Stage, all map[string]instructions.Stage) map[string]string {
 	out := map[string]string{}
 	for _, c := range s.Commands {
-		if cp, ok := c.(*instructions.CopyCommand); ok {
-			for _, sc := range cp.SourceContents {
-				out[strings.TrimPrefix(cp.DestPath, "/")] = sc.Data
+		cp, ok := c.(*instructions.CopyCommand)
+		if !ok {
+			continue
+		}
+		for _, sc := range cp.SourceContents {
+			out[strings.TrimPrefix(cp.DestPath, "/")] = sc.Data
+		}
+		if cp.From != "" {
+			for _, src := range cp.SourcePaths {
+				out[strings.TrimPrefix(cp.DestPath, "/")] = heredocs(all[cp.From], all)[strings.TrimPrefix(src, "/")]
 			}
 		}
 	}
@@ -207,7 +215,7 @@ func TestDockerfileMatchesSteps(t *testing.T) {
 				for _, f := range s.Files {
 					want[f.Name] = string(f.Data)
 				}
-				if got := heredocs(st[id+"-in"]); !reflect.DeepEqual(got, want) {
+				if got := heredocs(st[id+"-in"], st); !reflect.DeepEqual(got, want) {
 					t.Errorf("%s: the input stage holds %v, want %v", id, got, want)
 				}
 				mounts, run := runMounts(t, stage)

@@ -167,3 +167,24 @@ func FuzzInputRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseReport: whatever a report holds, ParseReport either refuses it
+// or returns problems that all name a spec.
+func FuzzParseReport(f *testing.F) {
+	f.Add([]byte(`{"version": 1, "fetched": 3, "failed": [{"spec": "curl", "reason": "Unable to locate package curl"}], "skipped": []}`))
+	f.Add([]byte(`{"version": 1, "fetched": 0, "failed": [], "skipped": [{"spec": "*", "reason": ""}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ParseReport(data)
+		if err != nil {
+			return
+		}
+		if r.Fetched < 0 {
+			t.Fatal("negative bytes fetched accepted")
+		}
+		for _, p := range append(r.Failed, r.Skipped...) {
+			if p.Spec == "" {
+				t.Fatal("a problem without a spec accepted")
+			}
+		}
+	})
+}
