@@ -164,8 +164,11 @@ func writeMetadata(path string, reports []builder.Report) error {
 		for _, s := range r.Skipped {
 			t.Skipped = append(t.Skipped, s.Spec)
 		}
+		// Files relative to the distro's tree (the lock's are to the
+		// tree's root): Packages/NAME.rpm, pool/CODENAME/NAME.deb.
+		tree, _ := r.Target.Distro.TreePath(r.Target.Arch)
 		for _, l := range r.Lock.Packages {
-			t.Lock = append(t.Lock, locked{File: l.File, Size: l.Size, SHA256: l.SHA256, URI: l.URI})
+			t.Lock = append(t.Lock, locked{File: strings.TrimPrefix(l.File, tree+"/"), Size: l.Size, SHA256: l.SHA256, URI: l.URI})
 		}
 		out.Targets = append(out.Targets, t)
 	}
