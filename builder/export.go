@@ -11,7 +11,9 @@ import (
 	gwclient "github.com/moby/buildkit/frontend/gateway/client"
 	digest "github.com/opencontainers/go-digest"
 
+	"github.com/repobuild/repobuild/builder/image"
 	"github.com/repobuild/repobuild/builder/output"
+	"github.com/repobuild/repobuild/builder/solve"
 )
 
 // BuildFunc is the shape of every build of the Builder: a gateway build
@@ -26,7 +28,7 @@ type BuildFunc func(context.Context, gwclient.Client) (*gwclient.Result, []Repor
 // export to the client. The first solve builds and reports; the next ones
 // run the same graph, which BuildKit finds in its cache, so every output
 // holds the same tree (WithNoCache gives them all the same refresh).
-func (b *Builder) Export(ctx context.Context, c *client.Client, dests output.Destinations, so SolveOptions) ([]Report, error) {
+func (b *Builder) Export(ctx context.Context, c *client.Client, dests output.Destinations, so solve.Options) ([]Report, error) {
 	var prepared output.Destinations
 	var reports []Report
 	cached := map[digest.Digest]bool{}
@@ -48,16 +50,16 @@ func (b *Builder) Export(ctx context.Context, c *client.Client, dests output.Des
 		switch ds[0].Kind() {
 		case output.DataImage:
 			fn = bb.BuildDataImage
-			opts.FrontendAttrs = platformsAttr()
+			opts.FrontendAttrs = image.PlatformsAttr()
 		case output.Nginx:
 			fn = bb.BuildNginxImage
-			opts.FrontendAttrs = platformsAttr()
+			opts.FrontendAttrs = image.PlatformsAttr()
 		}
 		first := i == 0
 		if first {
 			opts.Observe = observeCached(cached, so.Observe)
 		}
-		_, err = Solve(ctx, c, func(ctx context.Context, c gwclient.Client) (*gwclient.Result, error) {
+		_, err = solve.Run(ctx, c, func(ctx context.Context, c gwclient.Client) (*gwclient.Result, error) {
 			res, reps, err := fn(ctx, c)
 			if first {
 				reports = reps

@@ -24,7 +24,7 @@ import (
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/tonistiigi/fsutil"
 
-	"github.com/repobuild/repobuild/builder"
+	"github.com/repobuild/repobuild/builder/solve"
 )
 
 type env struct {
@@ -173,7 +173,7 @@ func (e env) runInImage(t *testing.T, image, arch, script string, env map[string
 		out, err = ref.ReadFile(ctx, gwclient.ReadRequest{Filename: "/out"})
 		return gwclient.NewResult(), err
 	}
-	_, err = builder.Solve(ctx, c, build, builder.SolveOptions{
+	_, err = solve.Run(ctx, c, build, solve.Options{
 		Progress:    "plain",
 		ProgressOut: testWriter{t},
 		LocalMounts: locals,

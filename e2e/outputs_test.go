@@ -22,6 +22,7 @@ import (
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/repobuild/repobuild/builder"
+	"github.com/repobuild/repobuild/builder/solve"
 	"github.com/repobuild/repobuild/serve"
 )
 
@@ -422,7 +423,7 @@ func (e env) runImage(t *testing.T, image, arch, script string, env map[string]s
 		}
 		return gwclient.NewResult(), nil
 	}
-	if _, err := builder.Solve(ctx, c, build, builder.SolveOptions{Progress: "plain", ProgressOut: testWriter{t}}); err != nil {
+	if _, err := solve.Run(ctx, c, build, solve.Options{Progress: "plain", ProgressOut: testWriter{t}}); err != nil {
 		t.Fatalf("running %s on %s: %v", image, arch, err)
 	}
 	return out

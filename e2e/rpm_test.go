@@ -29,6 +29,7 @@ import (
 
 	"github.com/repobuild/repobuild/builder"
 	"github.com/repobuild/repobuild/builder/lock"
+	"github.com/repobuild/repobuild/builder/solve"
 )
 
 // No RPM mirror is reachable from the test machines. These tests build a
@@ -417,7 +418,7 @@ dnf_ updateinfo list --all > /result/updateinfo
 		}
 		return gwclient.NewResult(), nil
 	}
-	_, err = builder.Solve(ctx, c, build, builder.SolveOptions{
+	_, err = solve.Run(ctx, c, build, solve.Options{
 		Progress:    "plain",
 		ProgressOut: testWriter{t},
 		LocalMounts: map[string]fsutil.FS{"repo": repo, "key": keys},

@@ -8,7 +8,6 @@ package baseimage
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,13 +17,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
-	"github.com/moby/buildkit/exporter/containerimage/exptypes"
 	gwclient "github.com/moby/buildkit/frontend/gateway/client"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
+	"github.com/repobuild/repobuild/builder/image"
 	"github.com/repobuild/repobuild/distros"
 	"github.com/repobuild/repobuild/repoconf"
 )
@@ -125,8 +123,7 @@ func LocalName(arch string) string { return "rootfs-" + arch }
 // the rootfs.tar of each architecture in arches, sent as LocalName(arch).
 func Build(arches []string) gwclient.BuildFunc {
 	return func(ctx context.Context, c gwclient.Client) (*gwclient.Result, error) {
-		res := gwclient.NewResult()
-		var ps exptypes.Platforms
+		var images []image.PlatformImage
 		for _, arch := range arches {
 			p := ocispecs.Platform{OS: "linux", Architecture: arch}
 			src := llb.Local(LocalName(arch), llb.IncludePatterns([]string{"rootfs.tar"}), llb.SharedKeyHint(LocalName(arch)))
@@ -144,28 +141,14 @@ func Build(arches []string) gwclient.BuildFunc {
 			if err != nil {
 				return nil, err
 			}
-			id := platforms.Format(p)
-			res.AddRef(id, ref)
-			cfg, err := json.Marshal(ocispecs.Image{
-				Platform: p,
+			images = append(images, image.PlatformImage{Platform: p, Ref: ref, Config: ocispecs.Image{
 				Config: ocispecs.ImageConfig{
 					Env: []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
 					Cmd: []string{"bash"},
 				},
-				RootFS: ocispecs.RootFS{Type: "layers"},
-			})
-			if err != nil {
-				return nil, err
-			}
-			res.AddMeta(exptypes.ExporterImageConfigKey+"/"+id, cfg)
-			ps.Platforms = append(ps.Platforms, exptypes.Platform{ID: id, Platform: p})
+			}})
 		}
-		dt, err := json.Marshal(ps)
-		if err != nil {
-			return nil, err
-		}
-		res.AddMeta(exptypes.ExporterPlatformsKey, dt)
-		return res, nil
+		return image.Result(images)
 	}
 }
 

@@ -17,8 +17,6 @@ import (
 	"github.com/repobuild/repobuild/plan"
 )
 
-
-
 // exampleTargets plans the repository's example packages.yaml for every
 // architecture of the named distro.
 func exampleTargets(t *testing.T, cat *distros.Catalog, name string) []plan.Target {

@@ -12,8 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tonistiigi/fsutil"
 
-	"github.com/repobuild/repobuild/builder"
 	"github.com/repobuild/repobuild/builder/baseimage"
+	"github.com/repobuild/repobuild/builder/solve"
 	"github.com/repobuild/repobuild/plan"
 )
 
@@ -86,7 +86,7 @@ architecture, and pushes them as one multi-platform tag. Point builds at it with
 				return err
 			}
 			defer cl.Close()
-			_, err = builder.Solve(ctx, cl, baseimage.Build(native), builder.SolveOptions{
+			_, err = solve.Run(ctx, cl, baseimage.Build(native), solve.Options{
 				Progress:      progress,
 				LocalMounts:   mounts,
 				FrontendAttrs: map[string]string{"platform": strings.Join(platformsOf(native), ",")},
@@ -117,7 +117,7 @@ func checkImage(cmd *cobra.Command, c *common, ref string, arches []string, prog
 		return err
 	}
 	defer cl.Close()
-	if _, err := builder.Solve(ctx, cl, baseimage.Check(ref, arches), builder.SolveOptions{Progress: progress}); err != nil {
+	if _, err := solve.Run(ctx, cl, baseimage.Check(ref, arches), solve.Options{Progress: progress}); err != nil {
 		fmt.Fprintf(cmd.OutOrStdout(), "cannot pull %s: %v\n", ref, err)
 		return exitCode(1)
 	}

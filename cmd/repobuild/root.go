@@ -11,6 +11,7 @@ import (
 
 	"github.com/repobuild/repobuild/builder"
 	"github.com/repobuild/repobuild/builder/output"
+	"github.com/repobuild/repobuild/builder/solve"
 	"github.com/repobuild/repobuild/clients"
 )
 
@@ -125,7 +126,7 @@ func runBuild(cmd *cobra.Command, f *buildFlags) error {
 	}
 	defer c.Close()
 
-	reports, err := builder.New(targets, opts...).Export(ctx, c, dests, builder.SolveOptions{
+	reports, err := builder.New(targets, opts...).Export(ctx, c, dests, solve.Options{
 		Progress: f.progress, CacheExports: cacheTo, CacheImports: cacheFrom,
 	})
 	if err != nil {

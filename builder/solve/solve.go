@@ -1,4 +1,7 @@
-package builder
+// Package solve runs a build function on a BuildKit daemon from the
+// client: progress in buildx's modes, the last lines of a failed step in
+// the error, and registry credentials from the user's docker config.
+package solve
 
 import (
 	"context"
@@ -17,9 +20,9 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// SolveOptions say how a client-side build shows progress and where its
+// Options say how a client-side build shows progress and where its
 // result goes.
-type SolveOptions struct {
+type Options struct {
 	// Exports receive the repository tree.
 	Exports []client.ExportEntry
 	// Progress is buildx's progress mode: auto, plain, tty, quiet, rawjson.
@@ -32,16 +35,16 @@ type SolveOptions struct {
 	CacheImports []client.CacheOptionsEntry
 	// LocalMounts are client directories the build reads (llb.Local).
 	LocalMounts map[string]fsutil.FS
-	// Observe, when set, sees every status update (Builder.Observe).
+	// Observe, when set, sees every status update.
 	Observe func(*client.SolveStatus)
 	// FrontendAttrs describe the request, e.g. "platform": the platforms
 	// of a multi-platform result.
 	FrontendAttrs map[string]string
 }
 
-// Solve runs fn on the daemon behind c, with registry credentials from the
+// Run runs fn on the daemon behind c, with registry credentials from the
 // user's docker config, and exports its result.
-func Solve(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts SolveOptions) (*client.SolveResponse, error) {
+func Run(ctx context.Context, c *client.Client, fn gwclient.BuildFunc, opts Options) (*client.SolveResponse, error) {
 	out := opts.ProgressOut
 	if out == nil {
 		out = os.Stderr
