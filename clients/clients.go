@@ -55,6 +55,9 @@ type File struct {
 	Path string
 	Mode fs.FileMode
 	Data []byte
+	// Checkout is the file's path in a checkout of repobuild when the
+	// file is one of the checkout's, byte for byte (install.sh).
+	Checkout string
 }
 
 //go:embed templates
@@ -108,7 +111,7 @@ func Files(repos []Repo) ([]File, error) {
 			out = append(out, File{Path: Dir + "/" + d.Name + "." + kind, Mode: 0o644, Data: data})
 		}
 	}
-	out = append(out, File{Path: ScriptPath, Mode: 0o755, Data: Script})
+	out = append(out, File{Path: ScriptPath, Mode: 0o755, Data: Script, Checkout: ScriptPath})
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }

@@ -277,7 +277,6 @@ func TestMirrorAndSources(t *testing.T) {
 	}
 }
 
-
 func TestRepositoryClients(t *testing.T) {
 	_, g := tree(t, Config{}, debianTarget(t, "amd64"), debianTarget(t, "arm64"))
 	var paths []string
