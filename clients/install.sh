@@ -86,6 +86,9 @@ find_tree() {
 		done
 		;;
 	esac
+	if [ -z "$treedir" ] && [ -n "$url" ] && ! command -v curl >/dev/null 2>&1 && ! command -v wget >/dev/null 2>&1; then
+		die "neither curl nor wget is installed: cannot read $url/clients/ (run the tree's own clients/install.sh, or --tree DIR)"
+	fi
 }
 
 # fetch NAME prints the tree's clients/NAME (NAME empty: the server's
@@ -95,10 +98,8 @@ fetch() {
 		cat "$treedir/$1" 2>/dev/null
 	elif command -v curl >/dev/null 2>&1; then
 		curl -fsSL "$url/clients/$1"
-	elif command -v wget >/dev/null 2>&1; then
-		wget -qO- "$url/clients/$1"
 	else
-		die "neither curl nor wget is installed: cannot read $url/clients/$1"
+		wget -qO- "$url/clients/$1"
 	fi
 }
 

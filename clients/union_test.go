@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -101,5 +102,43 @@ func TestUnion(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestFetchers pipes install.sh from the server on a host with wget and
+// no curl, and on one with neither, which it must refuse up front.
+func TestFetchers(t *testing.T) {
+	tree := t.TempDir()
+	writeClients(t, tree, testRepos(t))
+	url := serveTree(t, tree)
+	tools := []string{"cat", "sed", "head", "grep", "sort", "awk", "mktemp", "rm", "mkdir", "mv", "dirname", "find", "tr", "rmdir"}
+	for _, tt := range []struct {
+		name, fetcher, want string
+		ok                  bool
+	}{
+		{"wget", "wget", "installed /etc/apt/sources.list.d/repobuild.list for debian12 from " + url, true},
+		{"neither", "", "neither curl nor wget is installed: cannot read " + url + "/clients/", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			bin := t.TempDir()
+			for _, tool := range append(tools, tt.fetcher) {
+				if tool == "" {
+					continue
+				}
+				if err := os.Symlink(need(t, tool), filepath.Join(bin, tool)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			root := t.TempDir()
+			writeTree(t, root, map[string]string{"etc/os-release": debianOSRelease, "etc/apt/sources.list": "deb http://deb.invalid/debian bookworm main\n"})
+			before := readTree(t, root)
+			out, err := runPiped(t, []string{"PATH=" + bin, "ROOT=" + root}, url)
+			if (err == nil) != tt.ok || !strings.Contains(out, tt.want) {
+				t.Fatalf("install.sh: %v, want success %v and %q:\n%s", err, tt.ok, tt.want, out)
+			}
+			if !tt.ok && !reflect.DeepEqual(before, readTree(t, root)) {
+				t.Errorf("the failed run changed the root")
+			}
+		})
 	}
 }
