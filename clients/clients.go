@@ -16,6 +16,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -66,7 +67,8 @@ var templates embed.FS
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{"join": strings.Join}).
 	ParseFS(templates, "templates/*"))
 
-// formats are the files each package manager's hosts get, by template.
+// formats are the files each package manager's hosts get, by template;
+// install.sh installs the first. Every distro also gets DISTRO.env.
 var formats = map[string][]string{
 	"apt": {"list", "sources"},
 	"yum": {"repo"},
@@ -103,7 +105,7 @@ func Files(repos []Repo) ([]File, error) {
 		}
 		e := entry{Name: d.Name, OS: d.OS, Version: d.Version, Codename: d.Codename, Manager: d.Manager,
 			Arches: r.Arches, Apt: AptSource(d, url), Yum: YumRepo(d, url), File: d.Name + "." + kinds[0]}
-		for _, kind := range append(kinds, "env") {
+		for _, kind := range append(slices.Clone(kinds), "env") {
 			data, err := execute(kind, e)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", d.Name, kind, err)
