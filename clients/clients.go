@@ -1,9 +1,14 @@
 // Package clients writes the files target hosts need to use a built tree:
 // per distro an apt source (one-line .list and deb822 .sources) or a
-// yum/dnf .repo file, and install.sh, which points a host at the server,
-// keeping its own configuration to restore later. They are generated from
-// the distro definitions alone and carry the placeholder Host where the
-// server goes; the repository lines are written by package repoconf.
+// yum/dnf .repo file and a DISTRO.env telling install.sh how to recognise
+// the distro, and install.sh, which points a host at the server, keeping
+// its own configuration to restore later. install.sh is the same file in
+// every tree (Script, this package's install.sh): it reads the tree's
+// distros from the DISTRO.env files, so the clients/ directories of trees
+// built separately join by a plain union. The per-distro files are
+// generated from the distro definitions alone and carry the placeholder
+// Host where the server goes; the repository lines are written by package
+// repoconf.
 package clients
 
 import (
@@ -11,6 +16,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -21,6 +27,15 @@ import (
 
 // Dir is where the files go in the tree.
 const Dir = "clients"
+
+// ScriptPath is install.sh in the tree and in a checkout of repobuild:
+// the same bytes, which a Dockerfile build copies from its context.
+const ScriptPath = Dir + "/install.sh"
+
+// Script is install.sh.
+//
+//go:embed install.sh
+var Script []byte
 
 // Host stands for the server in the generated files: http://{{HOST}}/debian.
 // install.sh replaces "http://"+Host with the URL it is given.
@@ -41,6 +56,9 @@ type File struct {
 	Path string
 	Mode fs.FileMode
 	Data []byte
+	// Checkout is the file's path in a checkout of repobuild when the
+	// file is one of the checkout's, byte for byte (install.sh).
+	Checkout string
 }
 
 //go:embed templates
@@ -49,7 +67,8 @@ var templates embed.FS
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{"join": strings.Join}).
 	ParseFS(templates, "templates/*"))
 
-// formats are the files each package manager's hosts get, by template.
+// formats are the files each package manager's hosts get, by template;
+// install.sh installs the first. Every distro also gets DISTRO.env.
 var formats = map[string][]string{
 	"apt": {"list", "sources"},
 	"yum": {"repo"},
@@ -64,15 +83,15 @@ type entry struct {
 	// distros and for yum and dnf distros.
 	Apt repoconf.AptSource
 	Yum repoconf.YumRepo
-	// Format is the file install.sh installs: list or repo.
-	Format string
-	// Config is the content of that file.
-	Config string
+	// File is the file install.sh installs: DISTRO.list or DISTRO.repo.
+	File string
 }
 
-// Files returns the files of Dir for repos, sorted by path.
+// Files returns the files of Dir for repos, sorted by path. Each file but
+// install.sh belongs to one distro and depends on nothing else, so the
+// files of two trees never differ at one path unless the trees build one
+// distro for different architectures (the comments name them).
 func Files(repos []Repo) ([]File, error) {
-	var entries []entry
 	var out []File
 	for _, r := range repos {
 		d := r.Distro
@@ -85,24 +104,16 @@ func Files(repos []Repo) ([]File, error) {
 			return nil, err
 		}
 		e := entry{Name: d.Name, OS: d.OS, Version: d.Version, Codename: d.Codename, Manager: d.Manager,
-			Arches: r.Arches, Apt: AptSource(d, url), Yum: YumRepo(d, url), Format: kinds[0]}
-		for i, kind := range kinds {
+			Arches: r.Arches, Apt: AptSource(d, url), Yum: YumRepo(d, url), File: d.Name + "." + kinds[0]}
+		for _, kind := range append(slices.Clone(kinds), "env") {
 			data, err := execute(kind, e)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", d.Name, kind, err)
 			}
-			if i == 0 {
-				e.Config = string(data)
-			}
 			out = append(out, File{Path: Dir + "/" + d.Name + "." + kind, Mode: 0o644, Data: data})
 		}
-		entries = append(entries, e)
 	}
-	script, err := execute("install.sh", map[string]any{"Host": Host, "Distros": entries})
-	if err != nil {
-		return nil, fmt.Errorf("install.sh: %w", err)
-	}
-	out = append(out, File{Path: Dir + "/install.sh", Mode: 0o755, Data: script})
+	out = append(out, File{Path: ScriptPath, Mode: 0o755, Data: Script, Checkout: ScriptPath})
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }

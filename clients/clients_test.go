@@ -46,6 +46,10 @@ func TestFilesGolden(t *testing.T) {
 	var paths []string
 	for _, f := range files {
 		paths = append(paths, f.Path)
+		if f.Path == ScriptPath {
+			// The same file for every tree: TestUnion checks it.
+			continue
+		}
 		golden := filepath.Join("testdata", "golden", filepath.Base(f.Path))
 		if *update {
 			if err := os.WriteFile(golden, f.Data, 0o644); err != nil {
@@ -60,7 +64,7 @@ func TestFilesGolden(t *testing.T) {
 			t.Errorf("%s differs from %s (go test ./clients -update rewrites it):\n%s", f.Path, golden, f.Data)
 		}
 	}
-	want := []string{"clients/centos7.repo", "clients/debian12.list", "clients/debian12.sources", "clients/install.sh"}
+	want := []string{"clients/centos7.env", "clients/centos7.repo", "clients/debian12.env", "clients/debian12.list", "clients/debian12.sources", "clients/install.sh"}
 	if strings.Join(paths, " ") != strings.Join(want, " ") {
 		t.Errorf("files = %v, want %v", paths, want)
 	}

@@ -1,6 +1,7 @@
 package clients
 
 import (
+	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -63,25 +64,31 @@ func readTree(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-// installScript writes the generated install.sh for testRepos and returns
-// its path.
-func installScript(t *testing.T) string {
+// writeClients writes the clients/ files of repos into the tree dir and
+// returns the path of its install.sh.
+func writeClients(t *testing.T, dir string, repos []Repo) string {
 	t.Helper()
-	files, err := Files(testRepos(t))
+	files, err := Files(repos)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range files {
-		if f.Path == "clients/install.sh" {
-			p := filepath.Join(t.TempDir(), "install.sh")
-			if err := os.WriteFile(p, f.Data, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			return p
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, f.Mode); err != nil {
+			t.Fatal(err)
 		}
 	}
-	t.Fatal("no install.sh")
-	return ""
+	return filepath.Join(dir, filepath.FromSlash(ScriptPath))
+}
+
+// installScript writes the tree of testRepos' clients/ files and returns
+// its install.sh, which reads the distros next to it.
+func installScript(t *testing.T) string {
+	t.Helper()
+	return writeClients(t, t.TempDir(), testRepos(t))
 }
 
 // run runs install.sh with /bin/sh, the way hosts do.
@@ -91,6 +98,39 @@ func run(t *testing.T, script string, env []string, args ...string) (string, err
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
+}
+
+// runPiped runs install.sh as the server's instructions say, piped to
+// sh: curl -fsSL URL/clients/install.sh | sh -s -- ARGS.
+func runPiped(t *testing.T, env []string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command("/bin/sh", append([]string{"-s", "--"}, args...)...)
+	cmd.Stdin = bytes.NewReader(Script)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// ways are the two ways hosts run install.sh: the tree's own file, and
+// piped from the server.
+var ways = []string{"from the tree", "piped"}
+
+// runWay runs install.sh (script, the tree's) the way named.
+func runWay(t *testing.T, way, script string, env []string, args ...string) (string, error) {
+	t.Helper()
+	if way == "piped" {
+		return runPiped(t, env, args...)
+	}
+	return run(t, script, env, args...)
+}
+
+// serveTree serves dir the way repobuild serve does, listing directories.
+func serveTree(t *testing.T, dir string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 const (
@@ -191,46 +231,89 @@ func TestInstallAndRestore(t *testing.T) {
 	}
 }
 
+// TestInstallRefuses runs install.sh from the tree and piped from the
+// server (the tree's distros then come from the server's listing of
+// clients/); URL in args stands for the server.
 func TestInstallRefuses(t *testing.T) {
 	script := installScript(t)
+	url := serveTree(t, filepath.Dir(filepath.Dir(script)))
 	tests := []struct {
 		name      string
 		osRelease string
 		args      []string
 		want      string
 	}{
-		{"a distro the tree lacks", "ID=fedora\nVERSION_ID=40\n", []string{"http://h"}, "this host (fedora 40) is none of the distros of this tree: debian12, centos7 (use --distro)"},
-		{"an unknown --distro", debianOSRelease, []string{"--distro", "rocky9", "http://h"}, "unknown distro rocky9: this tree has debian12, centos7"},
+		{"a distro the tree lacks", "ID=fedora\nVERSION_ID=40\n", []string{"URL"}, "this host (fedora 40) is none of the distros of this tree: centos7, debian12 (use --distro)"},
+		{"an unknown --distro", debianOSRelease, []string{"--distro", "rocky9", "URL"}, "unknown distro rocky9: this tree has centos7, debian12"},
+		{"a --distro that is a path", debianOSRelease, []string{"--distro", "../clients/debian12", "URL"}, "unknown distro ../clients/debian12: this tree has centos7, debian12"},
 		{"no URL", debianOSRelease, nil, "no server URL given"},
 		{"restore without backup", debianOSRelease, []string{"--restore"}, "nothing to restore"},
 		{"unknown option", debianOSRelease, []string{"--frobnicate"}, "unknown option --frobnicate"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			root := t.TempDir()
-			writeTree(t, root, map[string]string{"etc/os-release": tt.osRelease, "etc/apt/sources.list": "deb http://deb.invalid/debian bookworm main\n"})
-			before := readTree(t, root)
-			out, err := run(t, script, []string{"ROOT=" + root}, tt.args...)
-			if err == nil {
-				t.Fatalf("install.sh succeeded, want a failure:\n%s", out)
-			}
-			if !strings.Contains(out, tt.want) {
-				t.Errorf("output lacks %q:\n%s", tt.want, out)
-			}
-			if after := readTree(t, root); !reflect.DeepEqual(before, after) {
-				t.Errorf("the failed run changed the root:\nbefore %v\nafter  %v", before, after)
-			}
-		})
+	for _, how := range ways {
+		for _, tt := range tests {
+			t.Run(how+"/"+tt.name, func(t *testing.T) {
+				root := t.TempDir()
+				writeTree(t, root, map[string]string{"etc/os-release": tt.osRelease, "etc/apt/sources.list": "deb http://deb.invalid/debian bookworm main\n"})
+				before := readTree(t, root)
+				var args []string
+				for _, a := range tt.args {
+					args = append(args, strings.ReplaceAll(a, "URL", url))
+				}
+				out, err := runWay(t, how, script, []string{"ROOT=" + root}, args...)
+				if err == nil {
+					t.Fatalf("install.sh succeeded, want a failure:\n%s", out)
+				}
+				if !strings.Contains(out, tt.want) {
+					t.Errorf("output lacks %q:\n%s", tt.want, out)
+				}
+				if after := readTree(t, root); !reflect.DeepEqual(before, after) {
+					t.Errorf("the failed run changed the root:\nbefore %v\nafter  %v", before, after)
+				}
+			})
+		}
 	}
 }
 
-// TestRepoFileWithDNF has the real dnf read the .repo install.sh wrote
-// and load the metadata of a repository at the URL it names, for each
+// TestUsageNamesTheDistros: --help names the tree's distros, read next
+// to the script, from --tree DIR or from the server.
+func TestUsageNamesTheDistros(t *testing.T) {
+	script := installScript(t)
+	tree := filepath.Dir(filepath.Dir(script))
+	url := serveTree(t, tree)
+	alone := filepath.Join(t.TempDir(), "install.sh")
+	if err := os.WriteFile(alone, Script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const want = "distros of this tree: centos7, debian12\n"
+	for name, runIt := range map[string]func() (string, error){
+		"from the tree": func() (string, error) { return run(t, script, nil, "--help") },
+		"--tree":        func() (string, error) { return run(t, alone, nil, "--tree", tree, "--help") },
+		"piped":         func() (string, error) { return runPiped(t, nil, "--help", url) },
+	} {
+		out, err := runIt()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+		if !strings.Contains(out, "usage: sh install.sh") || !strings.Contains(out, want) {
+			t.Errorf("%s: usage lacks %q:\n%s", name, want, out)
+		}
+	}
+	out, err := runPiped(t, nil, "--help")
+	if err != nil || !strings.Contains(out, "give URL (or --tree DIR) to list them") {
+		t.Errorf("piped --help without URL: %v\n%s", err, out)
+	}
+}
+
+// TestRepoFileWithDNF has install.sh, piped from the server, find the
+// host's distro in the server's clients/, then has the real dnf read the
+// .repo install.sh wrote and load the metadata of a repository at the URL it names, for each
 // architecture ($basearch).
 func TestRepoFileWithDNF(t *testing.T) {
 	dnf := need(t, "dnf")
 	createrepo := need(t, "createrepo_c")
 	tree := t.TempDir()
+	writeClients(t, tree, testRepos(t))
 	for _, arch := range []string{"x86_64", "aarch64"} {
 		dir := filepath.Join(tree, "centos", "7", "os", arch)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -249,7 +332,7 @@ func TestRepoFileWithDNF(t *testing.T) {
 
 	root := t.TempDir()
 	writeTree(t, root, map[string]string{"etc/os-release": centosOSRelease, "etc/yum.repos.d/CentOS-Base.repo": centosBase})
-	if out, err := run(t, installScript(t), []string{"ROOT=" + root}, srv.URL); err != nil {
+	if out, err := runPiped(t, []string{"ROOT=" + root}, srv.URL); err != nil {
 		t.Fatalf("install.sh: %v\n%s", err, out)
 	}
 	for _, arch := range []string{"x86_64", "aarch64"} {

@@ -231,6 +231,31 @@ func TestDockerfileBuild(t *testing.T) {
 			t.Errorf("%s differs between the Dockerfile's build and repobuild's", name)
 		}
 	}
+	sameClients(t, dfOut, out)
+}
+
+// sameClients checks that the trees a and b have the same clients/ files,
+// bytes and modes (a Dockerfile build copies install.sh from its context).
+func sameClients(t *testing.T, a, b string) {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(b, "clients"))
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("no clients/ in %s: %v", b, err)
+	}
+	for _, en := range entries {
+		name := filepath.Join("clients", en.Name())
+		da, errA := os.ReadFile(filepath.Join(a, name))
+		db, errB := os.ReadFile(filepath.Join(b, name))
+		if errA != nil || errB != nil || string(da) != string(db) {
+			t.Errorf("%s differs between the Dockerfile's build and repobuild's (%v, %v)", name, errA, errB)
+			continue
+		}
+		fa, errA := os.Stat(filepath.Join(a, name))
+		fb, errB := os.Stat(filepath.Join(b, name))
+		if errA != nil || errB != nil || fa.Mode() != fb.Mode() {
+			t.Errorf("%s: mode differs between the Dockerfile's build and repobuild's (%v, %v)", name, fa.Mode(), fb.Mode())
+		}
+	}
 }
 
 // buildDockerfile builds dir/Dockerfile with BuildKit's built-in

@@ -13,8 +13,8 @@ import (
 )
 
 // TestServe serves a built tree with `repobuild serve`, checks what curl
-// gets, then points a throw-away root at it with the tree's install.sh
-// and has the host's apt download the closure of two packages over HTTP;
+// gets, then points a throw-away root at it with the tree's install.sh,
+// piped from the server, and has the host's apt download the closure of two packages over HTTP;
 // install.sh --restore gives the root back as it was.
 func TestServe(t *testing.T) {
 	e := setup(t)
@@ -105,7 +105,12 @@ func TestServe(t *testing.T) {
 			}
 		}
 		etcBefore := treeSums(t, filepath.Join(root, "etc"))
-		command(t, "", "sh", filepath.Join(out, "clients", "install.sh"), "--root", root, url)
+		// As repobuild serve says: the script piped from the server, which
+		// finds the tree's distros in the server's listing of clients/.
+		installed := command(t, "", "sh", "-c", `curl -fsSL "$1/clients/install.sh" | sh -s -- --root "$2" "$1" 2>&1`, "sh", url, root)
+		if !strings.Contains(installed, "for debian12 from "+url) {
+			t.Errorf("install.sh piped from the server:\n%s", installed)
+		}
 
 		apt := []string{"-o", "Dir=" + root, "-o", "Dir::State::status=" + filepath.Join(root, "var/lib/dpkg/status"),
 			"-o", "APT::Architecture=amd64", "-o", "APT::Architectures::=amd64", "-o", "Debug::NoLocking=1",

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 # isal: igzip, which buildkitd (containerd's decompression) runs instead of
 # Go's gzip when it is on PATH; a cold build unpacks its base image faster.
 packages=(gawk runc qemu-user-static binfmt-support mmdebstrap arch-test docker-registry uidmap
-	dnf dnf-plugins-core createrepo-c rpm gnupg curl ca-certificates time bc jq skopeo zstd isal)
+	dnf dnf-plugins-core createrepo-c rpm gnupg curl wget ca-certificates time bc jq skopeo zstd isal)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")

@@ -27,6 +27,7 @@ func TestTypeOf(t *testing.T) {
 		{"clients/install.sh", "text/plain; charset=utf-8"},
 		{"clients/debian12.sources", "text/plain; charset=utf-8"},
 		{"clients/centos7.repo", "text/plain; charset=utf-8"},
+		{"clients/centos7.env", "text/plain; charset=utf-8"},
 		{"SHA256SUMS", "text/plain; charset=utf-8"},
 		{"keys/docker.GPG", "application/pgp-keys"},
 		{"debian/dists/bookworm/by-hash/SHA256/0123abcd", DefaultType},
@@ -79,6 +80,7 @@ func TestHandler(t *testing.T) {
 		"debian/dists/bookworm/Release":     "Origin: repobuild\n",
 		"debian/pool/bookworm/c/curl_1.deb": "!<arch>\n",
 		"clients/install.sh":                "#!/bin/sh\n",
+		"clients/debian12.env":              "name=debian12\n",
 	} {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -99,6 +101,8 @@ func TestHandler(t *testing.T) {
 		{"GET", "/debian/pool/bookworm/c/curl_1.deb", 200, "application/vnd.debian.binary-package", "!<arch>\n"},
 		{"HEAD", "/clients/install.sh", 200, "text/plain; charset=utf-8", ""},
 		{"GET", "/debian/pool/bookworm/c/", 200, "text/html; charset=utf-8", `<a href="curl_1.deb">curl_1.deb</a>`},
+		// install.sh piped from the server finds the distros here.
+		{"GET", "/clients/", 200, "text/html; charset=utf-8", `<a href="debian12.env">debian12.env</a>`},
 		{"GET", "/healthz", 200, "text/plain; charset=utf-8", "ok\n"},
 		{"GET", "/../../etc/passwd", 404, "", ""},
 		{"GET", "/nothing", 404, "", ""},

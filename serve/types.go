@@ -36,7 +36,7 @@ var Types = []Type{
 	{"text/html; charset=utf-8", []string{"html", "htm"}},
 	// Text a person reads in the browser: client configuration, scripts,
 	// checksums, Debian source control files.
-	{"text/plain; charset=utf-8", []string{"txt", "sh", "list", "sources", "repo", "conf", "dsc", "changes"}},
+	{"text/plain; charset=utf-8", []string{"txt", "sh", "list", "sources", "repo", "env", "conf", "dsc", "changes"}},
 }
 
 // TextNames are files without an extension that are text: the indexes of

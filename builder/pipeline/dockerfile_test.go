@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -254,7 +255,54 @@ func TestDockerfileMatchesSteps(t *testing.T) {
 			if st[tools].BaseName != tools+"-${BUILDARCH}" {
 				t.Errorf("the tools stage is FROM %q, want the builder's own architecture", st[tools].BaseName)
 			}
+			checkClients(t, st[""], p.Clients)
 		})
+	}
+}
+
+// checkClients checks that the tree's stage (the last, unnamed) writes
+// the pipeline's clients/ files: install.sh copied from the build
+// context, whose file at that path (the checkout's) has the bytes and
+// mode the LLB build writes, and the per-distro files as heredocs, byte
+// for byte.
+func checkClients(t *testing.T, tree instructions.Stage, files []File) {
+	t.Helper()
+	want := map[string]string{}
+	wantCopies := map[string]string{}
+	for _, f := range files {
+		if f.Context == "" {
+			want[f.Name] = string(f.Data)
+			continue
+		}
+		wantCopies[f.Context] = fmt.Sprintf("/%s %o", f.Name, f.Mode.Perm())
+		checkout, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(f.Context)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(checkout, f.Data) {
+			t.Errorf("%s of the checkout differs from the tree's %s", f.Context, f.Name)
+		}
+	}
+	if len(want) == 0 || len(wantCopies) == 0 {
+		t.Fatalf("clients: %d files as heredocs, %d from the context: want both kinds", len(want), len(wantCopies))
+	}
+	got := map[string]string{}
+	for name, data := range heredocs(tree) {
+		if strings.HasPrefix(name, "clients/") {
+			got[name] = data
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the tree's heredocs hold %v, want %v", got, want)
+	}
+	copies := map[string]string{}
+	for _, c := range tree.Commands {
+		if cp, ok := c.(*instructions.CopyCommand); ok && cp.From == "" && len(cp.SourcePaths) > 0 {
+			copies[strings.Join(cp.SourcePaths, " ")] = cp.DestPath + " " + cp.Chmod
+		}
+	}
+	if !reflect.DeepEqual(copies, wantCopies) {
+		t.Errorf("the tree copies %v from the context, want %v", copies, wantCopies)
 	}
 }
 

@@ -291,7 +291,7 @@ func TestRepositoryClients(t *testing.T) {
 		}
 	}
 	slices.Sort(paths)
-	if want := []string{"/clients/debian12.list", "/clients/debian12.sources", "/clients/install.sh"}; !slices.Equal(paths, want) {
+	if want := []string{"/clients/debian12.env", "/clients/debian12.list", "/clients/debian12.sources", "/clients/install.sh"}; !slices.Equal(paths, want) {
 		t.Errorf("client files = %v, want %v", paths, want)
 	}
 }

@@ -98,6 +98,10 @@ type File struct {
 	Name string
 	Mode os.FileMode
 	Data []byte `json:"-"`
+	// Context is the file's path in a checkout of repobuild, when it is
+	// one of the checkout's files: a Dockerfile build, whose context is
+	// the checkout, copies it from there.
+	Context string `json:",omitempty"`
 }
 
 // Mount is an output of an earlier step, mounted read-only at Target.

@@ -381,7 +381,7 @@ func clientFiles(targets []plan.Target) ([]File, error) {
 	}
 	var out []File
 	for _, f := range files {
-		out = append(out, File{Name: f.Path, Mode: f.Mode, Data: f.Data})
+		out = append(out, File{Name: f.Path, Mode: f.Mode, Data: f.Data, Context: f.Checkout})
 	}
 	return out, nil
 }
