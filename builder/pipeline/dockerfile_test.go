@@ -287,7 +287,7 @@ func checkClients(t *testing.T, tree instructions.Stage, files []File) {
 		t.Fatalf("clients: %d files as heredocs, %d from the context: want both kinds", len(want), len(wantCopies))
 	}
 	got := map[string]string{}
-	for name, data := range heredocs(tree) {
+	for name, data := range heredocs(tree, nil) {
 		if strings.HasPrefix(name, "clients/") {
 			got[name] = data
 		}
