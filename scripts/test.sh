@@ -20,5 +20,9 @@ export REPOBUILD_E2E=1
 cd "$ROOT"
 say "go vet"
 go vet ./...
+# repobuild is also a remote client on macOS: every package the CLI imports
+# must build there (no Linux-only calls outside build tags).
+say "go vet, darwin/arm64"
+GOOS=darwin GOARCH=arm64 go vet $(go list -deps ./cmd/repobuild | grep '^github.com/repobuild/repobuild/')
 say "go test"
 go test -count=1 -timeout 60m "${@:-./...}"
