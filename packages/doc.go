@@ -13,8 +13,9 @@
 //   - for the reserved key "optional" (allowed at any level): a mapping of
 //     the same shape whose packages are all optional;
 //   - for the reserved top-level key "repobuild": a mapping of options,
-//     read by [File.ParseOptions]: extra yum/dnf repositories and
-//     distro repositories to enable.
+//     read by [File.ParseOptions]: extra yum/dnf repositories,
+//     distro repositories to enable, and the distros and arches the file
+//     is built for.
 //
 // A selector key is common, a package manager (apt, yum, dnf), an OS id
 // (debian, centos), an OS id with version (debian12, centos7) or a codename
