@@ -3,7 +3,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: all tools example test unit bench setup start stop fresh-check clean
+.PHONY: all tools example test unit bench setup start stop fresh-check clean release
 
 all: tools
 
@@ -19,6 +19,11 @@ tools:
 
 example:
 	scripts/example.sh
+
+# repobuild for linux and darwin, amd64 and arm64, into dist/ with SHA256SUMS
+# (VERSION=v1.2.0 to name the version; default: git describe).
+release:
+	scripts/release.sh
 
 test:
 	scripts/test.sh
@@ -44,4 +49,4 @@ fresh-check:
 	scripts/fresh-check.sh
 
 clean:
-	rm -rf $(BIN) out
+	rm -rf $(BIN) out dist
