@@ -3,7 +3,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: all tools example test unit bench setup start stop fresh-check clean release
+.PHONY: all tools example test unit bench setup start stop fresh-check clean release lint
 
 all: tools
 
@@ -34,6 +34,10 @@ unit:
 
 bench:
 	scripts/bench.sh
+
+# actionlint (pinned; built by make setup) on every workflow and action.
+lint:
+	scripts/actionlint.sh
 
 setup:
 	scripts/setup.sh

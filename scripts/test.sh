@@ -23,6 +23,9 @@ go vet ./...
 # repobuild is also a remote client on macOS: every package the CLI imports
 # must build there (no Linux-only calls outside build tags).
 say "go vet, darwin/arm64"
-GOOS=darwin GOARCH=arm64 go vet $(go list -deps ./cmd/repobuild | grep '^github.com/repobuild/repobuild/')
+mapfile -t cli < <(go list -deps ./cmd/repobuild | grep '^github.com/repobuild/repobuild/')
+GOOS=darwin GOARCH=arm64 go vet "${cli[@]}"
+say "actionlint"
+"$ROOT/scripts/actionlint.sh"
 say "go test"
 go test -count=1 -timeout 60m "${@:-./...}"
