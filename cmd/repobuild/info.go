@@ -129,4 +129,3 @@ func newPlanCommand() *cobra.Command {
 	_ = cmd.Flags().MarkHidden("format")
 	return cmd
 }
-
