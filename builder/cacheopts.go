@@ -54,7 +54,7 @@ func ParseCacheOptions(values []string) ([]client.CacheOptionsEntry, error) {
 func githubEnv(v string, attrs map[string]string) error {
 	filled, err := build.ParseImportCache([]string{v})
 	if err != nil {
-		return fmt.Errorf("cache option %q: %v (the runner gives these to actions, not to run: steps: use repobuild's action, or export ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL to the step)", v, err)
+		return fmt.Errorf("cache option %q: %v (the runner gives these to actions, not to run: steps: export ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL to the step)", v, err)
 	}
 	for k, val := range filled[0].Attrs {
 		if _, set := attrs[k]; !set {

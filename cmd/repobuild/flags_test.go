@@ -127,3 +127,20 @@ func TestFileTargets(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, stderr, want)
 	}
 }
+
+// TestDockerfileFileDistro checks that `repobuild dockerfile` builds the
+// one distro packages.yaml names, and refuses a file that names several.
+func TestDockerfileFileDistro(t *testing.T) {
+	dir := t.TempDir()
+	one := writeFile(t, dir, "one.yaml", "repobuild:\n  distros: [debian12]\ncommon: [curl]\n")
+	got, stderr, code := repobuild(t, "dockerfile", "-f", one)
+	want, _, _ := repobuild(t, "dockerfile", "-f", one, "--distro", "debian12")
+	if code != 0 || got != want || !strings.Contains(got, "bookworm") {
+		t.Errorf("exit %d, stderr %q; the Dockerfile differs from --distro debian12's", code, stderr)
+	}
+	two := writeFile(t, dir, "two.yaml", "repobuild:\n  distros: [debian12, debian13]\ncommon: [curl]\n")
+	_, stderr, code = repobuild(t, "dockerfile", "-f", two)
+	if want := "repobuild: dockerfile takes one --distro (a Dockerfile builds one distro; " + two + " names several)\n"; code != 1 || stderr != want {
+		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, stderr, want)
+	}
+}
