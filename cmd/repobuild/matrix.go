@@ -55,7 +55,10 @@ checks it, so a bad file fails this step rather than every job.`,
 	c.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&split, "split", "distro", "one entry per distro, or per distro and arch (arch)")
-	fl.StringVar(&o.Image, "image", o.Image, "repository of the suggested image names, REPO:DISTRO[-ARCH] (default $GITHUB_REPOSITORY)")
+	fl.StringVar(&o.Image, "image", o.Image, "repository of the suggested image names, REPO:DISTRO[-ARCH] ($GITHUB_REPOSITORY)")
 	fl.StringVar(&o.Prefix, "artifact-prefix", o.Prefix, "first part of the suggested artifact names, PREFIX-DISTRO[-ARCH]")
+	for _, name := range []string{"addr", "state-dir", "mirror"} {
+		_ = fl.MarkHidden(name) // no builder is involved
+	}
 	return cmd
 }
