@@ -206,6 +206,13 @@ func TestSelectErrors(t *testing.T) {
 			kind: ErrTemplate,
 		},
 		{
+			name: "grows past the bound",
+			in:   "apt:\n  - \"x{{ printf \\\"%0999999d\\\" 1 }}\"\n",
+			sel:  debian12,
+			want: `packages.yaml:2:5: template error in "x{{ printf \"%0999999d\" 1 }}" for debian 12: the spec grows past 4096 bytes`,
+			kind: ErrTemplate,
+		},
+		{
 			name: "whitespace after templating",
 			in:   "apt:\n  - \"x{{ print \\\" \\\" }}y\"\n",
 			sel:  debian12,

@@ -1,6 +1,8 @@
 package packages
 
 import (
+	"cmp"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,6 +28,13 @@ func (p *parser) template(raw string, src Source) (*template.Template, bool) {
 	t, err := template.New(templateName).Option("missingkey=error").Parse(raw)
 	if err != nil {
 		p.ps.add(src, ErrTemplate, err, "template syntax error in %q: %s", raw, cleanTemplateErr(err))
+		return nil, false
+	}
+	if action := loopAction(t.Root); action != "" || len(t.Templates()) > 1 {
+		if action == "" {
+			action = "define"
+		}
+		p.ps.add(src, ErrTemplate, nil, "{{%s}} in %q: spec templates take no range, template, define or block actions", action, raw)
 		return nil, false
 	}
 	var used []string
@@ -96,6 +105,31 @@ func fields(n parse.Node, dotIsRoot bool, used *[]string) {
 	}
 }
 
+// loopAction returns the first range or template action under n, or "":
+// those can loop or recurse, and a spec is one word.
+func loopAction(n parse.Node) string {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return ""
+		}
+		for _, c := range n.Nodes {
+			if a := loopAction(c); a != "" {
+				return a
+			}
+		}
+	case *parse.RangeNode:
+		return "range"
+	case *parse.TemplateNode:
+		return "template"
+	case *parse.IfNode:
+		return cmp.Or(loopAction(n.List), loopAction(n.ElseList))
+	case *parse.WithNode:
+		return cmp.Or(loopAction(n.List), loopAction(n.ElseList))
+	}
+	return ""
+}
+
 // data returns the template data for a selector. The manager variable
 // defaults to the selector's manager.
 func (v Vars) data(manager string) map[string]string {
@@ -113,13 +147,29 @@ func (v Vars) data(manager string) map[string]string {
 	}
 }
 
+// maxSpecLen bounds what a spec template may write.
+const maxSpecLen = 4096
+
 // execute runs a spec template.
 func execute(t *template.Template, data map[string]string) (string, error) {
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
+	b := &boundedWriter{max: maxSpecLen}
+	if err := t.Execute(b, data); err != nil {
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// boundedWriter fails writes past max bytes.
+type boundedWriter struct {
+	strings.Builder
+	max int
+}
+
+func (w *boundedWriter) Write(p []byte) (int, error) {
+	if w.Len()+len(p) > w.max {
+		return 0, fmt.Errorf("the spec grows past %d bytes", w.max)
+	}
+	return w.Builder.Write(p)
 }
 
 // cleanTemplateErr drops the "template: spec:1:5: " prefix.
