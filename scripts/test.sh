@@ -21,3 +21,7 @@ say "go vet"
 go vet ./...
 say "go test"
 go test -count=1 -timeout 60m "${@:-./...}"
+# Every fuzz target briefly (make fuzz runs them longer); not when given packages.
+if [ $# -eq 0 ]; then
+	FUZZTIME=${FUZZTIME:-5s} "$ROOT/scripts/fuzz.sh"
+fi
