@@ -3,7 +3,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: all tools example test unit bench setup start stop fresh-check clean release lint
+.PHONY: all tools example test unit fuzz bench setup start stop fresh-check clean release lint
 
 all: tools
 
@@ -31,6 +31,12 @@ test:
 # Tests that need no daemon.
 unit:
 	$(GO) test ./...
+
+# Every fuzz target (func FuzzX) for FUZZTIME each; its seed corpora under
+# testdata/fuzz/ also run in `make unit`.
+FUZZTIME ?= 10s
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 bench:
 	scripts/bench.sh

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/distribution/reference"
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/cmd/buildctl/build"
 
@@ -32,6 +33,11 @@ func ParseCacheOptions(values []string) ([]client.CacheOptionsEntry, error) {
 		}
 		typ := attrs["type"]
 		delete(attrs, "type")
+		if ref, ok := attrs["ref"]; ok && typ == "registry" {
+			if _, err := reference.ParseNormalizedNamed(ref); err != nil {
+				return nil, fmt.Errorf("cache option %q: ref %q is not an image reference: %w", v, ref, err)
+			}
+		}
 		switch typ {
 		case "local", "registry", "gha", "inline", "s3", "azblob":
 		case "":

@@ -26,6 +26,10 @@ func TestParseCacheOptions(t *testing.T) {
 		{[]string{"type=ftp,dest=x"}, nil, `cache option "type=ftp,dest=x": unknown type "ftp" (local, registry, gha)`},
 		{[]string{"dest=x"}, nil, `cache option "dest=x": no type= (local, registry, gha)`},
 		{[]string{"type=local,dest"}, nil, `cache option "type=local,dest": "dest" is not KEY=VALUE`},
+		// Found by FuzzParseCacheOptions: a bare value kept its spaces, and any text was a ref.
+		{[]string{" spaced ref "}, nil, `cache option " spaced ref ": ref " spaced ref " is not an image reference: invalid reference format`},
+		{[]string{"type=registry,ref=Bad/Ref"}, nil, `cache option "type=registry,ref=Bad/Ref": ref "Bad/Ref" is not an image reference: invalid reference format: repository name (Ref) must be lowercase`},
+		{[]string{"type=local,dest=a,dest=b"}, nil, `cache option "type=local,dest=a,dest=b": dest= is given twice`},
 	}
 	for _, tt := range tests {
 		got, err := ParseCacheOptions(tt.in)

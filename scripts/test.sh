@@ -29,3 +29,7 @@ say "actionlint"
 "$ROOT/scripts/actionlint.sh"
 say "go test"
 go test -count=1 -timeout 60m "${@:-./...}"
+# Every fuzz target briefly (make fuzz runs them longer); not when given packages.
+if [ $# -eq 0 ]; then
+	FUZZTIME=${FUZZTIME:-5s} "$ROOT/scripts/fuzz.sh"
+fi

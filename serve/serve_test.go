@@ -100,7 +100,7 @@ func TestHandler(t *testing.T) {
 		{"HEAD", "/clients/install.sh", 200, "text/plain; charset=utf-8", ""},
 		{"GET", "/debian/pool/bookworm/c/", 200, "text/html; charset=utf-8", `<a href="curl_1.deb">curl_1.deb</a>`},
 		{"GET", "/healthz", 200, "text/plain; charset=utf-8", "ok\n"},
-		{"GET", "/../../etc/passwd", 404, "", ""},
+		{"GET", "/../../etc/passwd", 400, "", ""},
 		{"GET", "/nothing", 404, "", ""},
 		{"PUT", "/clients/install.sh", 405, "", ""},
 	}
