@@ -3,7 +3,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: all tools example test unit bench setup start stop fresh-check clean
+.PHONY: all tools example test unit fuzz bench setup start stop fresh-check clean release lint
 
 all: tools
 
@@ -20,6 +20,11 @@ tools:
 example:
 	scripts/example.sh
 
+# repobuild for linux and darwin, amd64 and arm64, into dist/ with SHA256SUMS
+# (VERSION=v1.2.0 to name the version; default: git describe).
+release:
+	scripts/release.sh
+
 test:
 	scripts/test.sh
 
@@ -27,8 +32,18 @@ test:
 unit:
 	$(GO) test ./...
 
+# Every fuzz target (func FuzzX) for FUZZTIME each; its seed corpora under
+# testdata/fuzz/ also run in `make unit`.
+FUZZTIME ?= 10s
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
 bench:
 	scripts/bench.sh
+
+# actionlint (pinned; built by make setup) on every workflow and action.
+lint:
+	scripts/actionlint.sh
 
 setup:
 	scripts/setup.sh
@@ -44,4 +59,4 @@ fresh-check:
 	scripts/fresh-check.sh
 
 clean:
-	rm -rf $(BIN) out
+	rm -rf $(BIN) out dist

@@ -176,6 +176,7 @@ func (d Distro) validate() error {
 		}
 	}
 	errs = append(errs, d.validateSources()...)
+	errs = append(errs, d.validateWords()...)
 	return errors.Join(errs...)
 }
 

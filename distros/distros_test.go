@@ -76,6 +76,26 @@ func TestParseErrors(t *testing.T) {
 			"x.yaml: codename is required for apt distros"},
 		{"bad arch", "name: x\nos: x\nversion: '1'\nmanager: dnf\nimage: i\npath: p\narches: {x86_64: x86_64}\n",
 			`x.yaml: arches: "x86_64" is not a platform architecture (amd64, arm64)`},
+		// Found by FuzzParse: "path: /" put the tree over the output's root.
+		{"tree at the root", "name: x\nos: x\nversion: '1'\nmanager: dnf\nimage: i\npath: /\narches: {arm64: aarch64}\n",
+			`x.yaml: path "/": the tree of arm64, "/", must be a directory inside the output`},
+		{"tree outside", "name: x\nos: x\nversion: '1'\nmanager: dnf\nimage: i\npath: \"{{.OS}}/../../{{.Arch}}\"\narches: {amd64: x86_64}\n",
+			`x.yaml: path "{{.OS}}/../../{{.Arch}}": the tree of amd64, "x/../../x86_64", must be a directory inside the output`},
+		{"tree is the output", "name: x\nos: x\nversion: '1'\nmanager: dnf\nimage: i\npath: \"{{.OS}}/..\"\narches: {amd64: x86_64}\n",
+			`x.yaml: path "{{.OS}}/..": the tree of amd64, "x/..", must be a directory inside the output`},
+		{"path template", "name: x\nos: x\nversion: '1'\nmanager: dnf\nimage: i\npath: \"{{.Codenam}}\"\narches: {amd64: x86_64}\n",
+			`x.yaml: path: template: path:1:2: executing "path" at <.Codenam>: map has no entry for key "Codenam"`},
+		// .Codename is "" for rpm distros (see package tmpl).
+		{"empty tree", "name: x\nos: x\nversion: '1'\nmanager: dnf\nimage: i\npath: \"{{.Codename}}\"\narches: {amd64: x86_64}\n",
+			`x.yaml: path "{{.Codename}}": the tree of amd64, "", must be a directory inside the output`},
+		{"names that are no words", "name: ../x\nos: x y\nversion: '1;2'\nmanager: apt\ncodename: -c\nimage: i\npath: p\n" +
+			"arches: {amd64: $(id)}\naliases: [\"\"]\ntools: [-oAPT::Get::AllowUnauthenticated=true]\n",
+			"x.yaml: name \"../x\": want letters, digits and \"._+-\", starting with a letter or digit\n" +
+				"os \"x y\": want letters, digits and \"._+-\", starting with a letter or digit\n" +
+				"version \"1;2\": want letters, digits and \"._+-\", starting with a letter or digit\n" +
+				"codename \"-c\": want letters, digits and \"._+-\", starting with a letter or digit\n" +
+				"arches.amd64 \"$(id)\": want letters, digits and \"._+-\", starting with a letter or digit\n" +
+				"tools: \"-oAPT::Get::AllowUnauthenticated=true\": want letters, digits and \"._+-\", starting with a letter or digit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

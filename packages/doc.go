@@ -13,8 +13,9 @@
 //   - for the reserved key "optional" (allowed at any level): a mapping of
 //     the same shape whose packages are all optional;
 //   - for the reserved top-level key "repobuild": a mapping of options,
-//     read by [File.ParseOptions]: extra yum/dnf repositories and
-//     distro repositories to enable.
+//     read by [File.ParseOptions]: extra yum/dnf repositories,
+//     distro repositories to enable, and the distros and arches the file
+//     is built for.
 //
 // A selector key is common, a package manager (apt, yum, dnf), an OS id
 // (debian, centos), an OS id with version (debian12, centos7) or a codename
@@ -25,12 +26,23 @@
 //
 // # Package specs
 //
-// A spec is a non-empty string without whitespace. A trailing "?" marks the
-// package optional ("debian-builder?"). For apt, "name=version" is a pin
-// and "name/release" selects a release; for yum and dnf the spec is handed
-// over as is ("docker-ce-3:24.0.9-1.el8"), because rpm versions cannot be
-// split from names syntactically. In YAML flow sequences ("[a, b]"), quote
-// specs that end in "?"; quote specs that start with "{{" everywhere.
+// A spec is a non-empty string without whitespace, control characters or
+// shell metacharacters (|&;<>()$`\"'*?[]{}#!), not starting with "-": the
+// scripts hand specs to the package manager as unquoted words, so [Parse]
+// refuses what the shell or the manager would read as anything but a
+// package. A trailing "?" marks the package optional ("debian-builder?").
+//
+// [File.Select] then checks each spec against its target manager's grammar.
+// For apt (Debian policy), NAME[:ARCH][=VERSION | /RELEASE]: the name of
+// lowercase letters, digits and "+-.", starting with a letter or digit, at
+// least 2 characters; "name=version" is a pin ([EPOCH:]VERSION),
+// "name/release" selects a release and "name:arch" an architecture. For yum
+// and dnf, NAME[-[EPOCH:]VERSION[-RELEASE]][.ARCH] of letters, digits and
+// "._+~^-" (a ":" only after "-EPOCH"); the spec is handed over as is
+// ("docker-ce-3:24.0.9-1.el8"), because rpm versions cannot be split from
+// names syntactically. Globs are refused for every manager. In YAML flow
+// sequences ("[a, b]"), quote specs that end in "?"; quote specs that start
+// with "{{" everywhere.
 //
 // # Templates
 //
@@ -40,7 +52,10 @@
 // [github.com/repobuild/repobuild/distros/tmpl], whose documentation is the
 // one list of the variables and their values; specs may use .ID,
 // .Version, .Major, .Minor, .Codename, .Arch and .Manager
-// ([tmpl.SpecVars]). Any other variable is an error reported by [Parse].
+// ([tmpl.SpecVars]). Any other variable is an error reported by [Parse],
+// and so is a range, template, define or block action (they can loop or
+// recurse); a spec that renders past 4096 bytes is an error of
+// [File.Select].
 //
 // # Duplicates
 //

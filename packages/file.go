@@ -23,9 +23,13 @@ const (
 	OptionsKey = "repobuild"
 )
 
-// maxLists bounds the number of lists a file may expand to, so that YAML
-// aliases of groups cannot blow up exponentially.
-const maxLists = 100000
+// maxLists bounds the number of lists a file may expand to, and
+// maxExpanded that of its lists, groups and package specs together, so
+// that YAML aliases of groups cannot blow up exponentially.
+const (
+	maxLists    = 100000
+	maxExpanded = 500000
+)
 
 // Source is where a package spec or key was written.
 type Source struct {
@@ -143,9 +147,27 @@ func (ps *problems) yaml(name string, err error) {
 
 // parser walks the YAML node tree of one file.
 type parser struct {
-	file    *File
-	ps      *problems
-	tooMany bool // maxLists was reached and reported
+	file      *File
+	ps        *problems
+	tooMany   bool                // maxLists or maxExpanded was reached and reported
+	expanded  int                 // lists, groups and specs walked
+	pathBytes int                 // of the dotted paths of what was walked
+	open      map[*yaml.Node]bool // the mappings being walked, outermost first
+}
+
+// expand counts n nodes walked at node at and reports whether the walk
+// may go on.
+func (p *parser) expand(n int, at *yaml.Node, path string) bool {
+	if p.tooMany {
+		return false
+	}
+	p.pathBytes += len(path)
+	if p.expanded += n; p.expanded > maxExpanded || p.pathBytes > maxExpanded*64 {
+		p.ps.add(p.src(at, path), ErrYAML, nil, "too many lists, groups and packages (more than %d after alias expansion)", maxExpanded)
+		p.tooMany = true
+		return false
+	}
+	return true
 }
 
 func (p *parser) src(n *yaml.Node, path string) Source {
@@ -171,9 +193,14 @@ func (p *parser) document(doc *yaml.Node) {
 // mapping walks a top-level mapping (prefix == ""), a group or an
 // "optional" mapping.
 func (p *parser) mapping(m *yaml.Node, prefix string, optional bool) {
-	if p.tooMany {
+	if !p.expand(1, m, prefix) {
 		return
 	}
+	if p.open == nil {
+		p.open = map[*yaml.Node]bool{}
+	}
+	p.open[m] = true
+	defer delete(p.open, m)
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := resolve(m.Content[i]), m.Content[i+1]
@@ -190,6 +217,10 @@ func (p *parser) mapping(m *yaml.Node, prefix string, optional bool) {
 		path := join(prefix, key)
 		src := p.src(k, path)
 		vr := resolve(v)
+		if p.open[vr] {
+			p.ps.add(p.src(v, path), ErrYAML, nil, "alias *%s refers to a mapping that holds it", v.Value)
+			continue
+		}
 		switch key {
 		case OptionsKey:
 			switch {
@@ -249,6 +280,9 @@ func (p *parser) list(key, path string, seq *yaml.Node, optional bool) {
 			p.ps.add(p.src(seq, path), ErrYAML, nil, "too many lists (more than %d after alias expansion)", maxLists)
 			p.tooMany = true
 		}
+		return
+	}
+	if !p.expand(1+len(seq.Content), seq, path) {
 		return
 	}
 	l := &list{key: key, path: path}

@@ -18,9 +18,22 @@ var ErrOption = errors.New("bad repobuild option")
 //	      gpgkey: https://download.docker.com/linux/centos/gpg
 //	      for: [centos, rocky]   # selector keys; default: yum, dnf
 //	  enable: [epel]         # distro repositories that are off unless asked for
+//	  distros: [debian12, rocky9]   # what the file is built for, when --distro is not given
+//	  arches: [amd64, arm64]        # likewise for --arch
 type Options struct {
 	Repos  []Repo
 	Enable []Enable
+	// Distros and Arches are the targets the file is built for: the
+	// defaults of --distro and --arch, and what `repobuild matrix` lists.
+	// Their names are checked against the catalog by the plan.
+	Distros []Name
+	Arches  []Name
+}
+
+// Name is one name written in the options, with its position.
+type Name struct {
+	Name   string
+	Source Source
 }
 
 // Repo is an upstream yum/dnf repository declared in packages.yaml. Its
@@ -94,8 +107,12 @@ func (f *File) ParseOptions() (Options, error) {
 			for _, id := range strs(v, "enable") {
 				o.Enable = append(o.Enable, Enable{ID: id, Source: src(v)})
 			}
+		case "distros":
+			o.Distros = names(v, "distros", src, strs, ps)
+		case "arches":
+			o.Arches = names(v, "arches", src, strs, ps)
 		default:
-			ps.add(src(k), ErrOption, nil, "unknown option %q under %q (known: repos, enable)", k.Value, OptionsKey)
+			ps.add(src(k), ErrOption, nil, "unknown option %q under %q (known: repos, enable, distros, arches)", k.Value, OptionsKey)
 		}
 	}
 	seen := map[string]Source{}
@@ -160,4 +177,34 @@ func parseRepo(n *yaml.Node, src func(*yaml.Node) Source, strs func(*yaml.Node, 
 		ps.add(r.Source, ErrOption, nil, "repo %s: gpgkey is required: repobuild verifies every package against its repository's key", r.ID)
 	}
 	return r, len(ps.list) == bad
+}
+
+// names reads a list of names (or one name), each with its own position;
+// a name given twice is an error.
+func names(n *yaml.Node, what string, src func(*yaml.Node) Source, strs func(*yaml.Node, string) []string, ps *problems) []Name {
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+		if len(items) == 0 {
+			ps.add(src(n), ErrOption, nil, "%s: empty list (leave %s out to give none)", what, what)
+		}
+	}
+	var out []Name
+	seen := map[string]Source{}
+	for _, item := range items {
+		item = resolve(item)
+		if item.Kind == yaml.SequenceNode {
+			ps.add(src(item), ErrOption, nil, "%s: want a name, got %s", what, describe(item))
+			continue
+		}
+		for _, s := range strs(item, what) {
+			if first, dup := seen[s]; dup {
+				ps.add(src(item), ErrOption, nil, "%s: %q given twice (first at %d:%d)", what, s, first.Line, first.Column)
+				continue
+			}
+			seen[s] = src(item)
+			out = append(out, Name{Name: s, Source: src(item)})
+		}
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -147,6 +148,18 @@ func TestParseErrors(t *testing.T) {
 			name: "template unknown function",
 			in:   "yum:\n  - \"x-{{ lower .ID }}\"\n",
 			want: `packages.yaml:2:5: template syntax error in "x-{{ lower .ID }}": function "lower" not defined`,
+			kind: ErrTemplate,
+		},
+		{
+			// Found by FuzzParse: a spec that calls itself ran for a second a target.
+			name: "template recursion",
+			in:   "apt:\n  - \"x{{ template \\\"spec\\\" }}\"\n  - \"x{{ if .ID }}{{ range .ID }}{{ end }}{{ end }}\"\n  - \"x{{ define \\\"y\\\" }}{{ end }}\"\n  - \"x{{ block \\\"y\\\" . }}{{ end }}\"\n",
+			want: lines(
+				`packages.yaml:2:5: {{template}} in "x{{ template \"spec\" }}": spec templates take no range, template, define or block actions`,
+				`packages.yaml:3:5: {{range}} in "x{{ if .ID }}{{ range .ID }}{{ end }}{{ end }}": spec templates take no range, template, define or block actions`,
+				`packages.yaml:4:5: {{define}} in "x{{ define \"y\" }}{{ end }}": spec templates take no range, template, define or block actions`,
+				`packages.yaml:5:5: {{template}} in "x{{ block \"y\" . }}{{ end }}": spec templates take no range, template, define or block actions`,
+			),
 			kind: ErrTemplate,
 		},
 		{
@@ -302,6 +315,57 @@ func TestSourceString(t *testing.T) {
 		if got := tt.src.String(); got != tt.want {
 			t.Errorf("String() = %q, want %q", got, tt.want)
 		}
+	}
+}
+
+// TestParseGroupBomb: found by FuzzParse, groups that hold no list
+// doubled at each level and Parse ran for ever.
+func TestParseGroupBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("l0: &l0 {x: {}}\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "l%d: &l%d {a: *l%d, b: *l%d}\n", i, i, i-1, i-1)
+	}
+	start := time.Now()
+	_, err := Parse("p.yaml", []byte(b.String()))
+	want := "p.yaml:2:5: too many lists, groups and packages (more than 500000 after alias expansion)"
+	if err == nil || err.Error() != want {
+		t.Errorf("Parse = %v, want %s", err, want)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("Parse took %v", took)
+	}
+}
+
+// TestParseListBomb: one long list under many keys is bounded too.
+func TestParseListBomb(t *testing.T) {
+	in := "l: &l [" + strings.Repeat("aa, ", 20000) + "bb]\n" + "g: &g {a: *l, b: *l, c: *l, d: *l, e: *l, f: *l, g: *l, h: *l}\n"
+	for i := 0; i < 10; i++ {
+		in += fmt.Sprintf("g%d: &g%d {a: *g, b: *g}\n", i, i)
+	}
+	_, err := Parse("p.yaml", []byte(in))
+	if err == nil || !strings.Contains(err.Error(), "too many lists, groups and packages (more than 500000 after alias expansion)") {
+		t.Errorf("Parse = %v, want too many", err)
+	}
+}
+
+// TestParseAliasCycle: found by FuzzParse, an alias inside the mapping it
+// names made Parse recurse until memory ran out.
+func TestParseAliasCycle(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a: &a {b: *a}\n", "p.yaml:1:11: alias *a refers to a mapping that holds it"},
+		{"a: &a\n  b:\n    c: *a\n  d: [curl]\n", "p.yaml:3:8: alias *a refers to a mapping that holds it"},
+		{"x: &x\n  optional: *x\n", "p.yaml:2:13: alias *x refers to a mapping that holds it"},
+	}
+	for _, tt := range tests {
+		_, err := Parse("p.yaml", []byte(tt.in))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Parse(%q) = %v, want %s", tt.in, err, tt.want)
+		}
+	}
+	// An alias of a sibling is no cycle.
+	if _, err := Parse("p.yaml", []byte("g: &g {apt: [curl]}\nh: {a: *g, b: *g}\n")); err != nil {
+		t.Errorf("sibling aliases: %v", err)
 	}
 }
 

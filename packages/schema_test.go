@@ -192,15 +192,26 @@ func TestSchemaAcceptsAnchors(t *testing.T) {
 
 func TestSchemaRejects(t *testing.T) {
 	c := loadSchema(t)
-	tests := []struct{ name, in string }{
-		{"top-level list", "- curl\n"},
-		{"number spec", "apt: [7]\n"},
-		{"scalar value", "apt: curl\n"},
-		{"empty spec", "apt: [\"\"]\n"},
-		{"whitespace", "apt: [\"a b\"]\n"},
-		{"optional list", "optional: [curl]\n"},
-		{"nested repobuild", "g:\n  repobuild: {}\n"},
-		{"repobuild string", "repobuild: x\n"},
+	tests := []struct {
+		name, in string
+		option   bool // the options' parser rejects it, not Parse
+	}{
+		{"top-level list", "- curl\n", false},
+		{"number spec", "apt: [7]\n", false},
+		{"scalar value", "apt: curl\n", false},
+		{"empty spec", "apt: [\"\"]\n", false},
+		{"whitespace", "apt: [\"a b\"]\n", false},
+		{"option", "apt: [\"-o\"]\n", false},
+		{"long option", "apt:\n  - --allow-unauthenticated\n", false},
+		{"shell", "apt: [\"curl;id\"]\n", false},
+		{"glob", "yum: [\"kernel-*\"]\n", false},
+		{"shell outside a template", "apt: [\"{{ .ID }}$x\"]\n", false},
+		{"optional list", "optional: [curl]\n", false},
+		{"nested repobuild", "g:\n  repobuild: {}\n", false},
+		{"repobuild string", "repobuild: x\n", false},
+		{"distros mapping", "repobuild:\n  distros: {debian12: amd64}\n", true},
+		{"distros nested", "repobuild:\n  distros: [[debian12]]\n", true},
+		{"arches nested", "repobuild:\n  arches: [[amd64]]\n", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,13 +223,21 @@ func TestSchemaRejects(t *testing.T) {
 				t.Errorf("schema accepts %q", tt.in)
 			}
 			// The parser rejects the same documents.
-			if _, err := Parse("p.yaml", []byte(tt.in)); err == nil {
+			f, err := Parse("p.yaml", []byte(tt.in))
+			switch {
+			case tt.option && err != nil:
+				t.Errorf("Parse: %v", err)
+			case tt.option:
+				if _, err := f.ParseOptions(); err == nil {
+					t.Errorf("ParseOptions accepts %q", tt.in)
+				}
+			case err == nil:
 				t.Errorf("Parse accepts %q", tt.in)
 			}
 		})
 	}
 	var doc any
-	in := "repobuild: {enable: [epel]}\ng:\n  optional:\n    apt: [\"x-{{ .ID }}\", \"y?\"]\noptional:\nk:\n"
+	in := "repobuild: {enable: [epel], distros: [debian12, rocky9], arches: [amd64, aarch64]}\ng:\n  optional:\n    apt: [\"x-{{ .ID }}\", \"y?\"]\noptional:\nk:\n"
 	if err := yaml.Unmarshal([]byte(in), &doc); err != nil {
 		t.Fatal(err)
 	}

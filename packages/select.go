@@ -130,8 +130,9 @@ func (f *File) render(it item, sel Selector, data Vars, ps *problems) (string, b
 	case spec == "":
 		ps.add(it.src, ErrEmptySpec, nil, "package spec %q is empty after templating for %s", it.raw, target(sel))
 		return "", false
-	case hasSpace(spec):
-		ps.add(it.src, ErrInvalidSpec, nil, "invalid package spec %q after templating for %s: contains whitespace", spec, target(sel))
+	}
+	if problem := plainProblem(spec); problem != "" {
+		ps.add(it.src, ErrInvalidSpec, nil, "invalid package spec %q after templating for %s: %s", spec, target(sel), problem)
 		return "", false
 	}
 	return spec, true

@@ -86,19 +86,19 @@ func TestSelect(t *testing.T) {
 		},
 		{
 			name: "rpm specs are not split",
-			in:   "yum:\n  - docker-ce-24.0.9-1.el7\n  - docker-ce-3:24.0.9-1.el8\n  - weird=name\n",
+			in:   "yum:\n  - docker-ce-24.0.9-1.el7\n  - docker-ce-3:24.0.9-1.el8\n  - docker-ce-cli-1:24.0.9-1.el8.x86_64\n",
 			sel:  centos7,
 			want: lines(
 				"docker-ce-24.0.9-1.el7 name=docker-ce-24.0.9-1.el7 <- yum@2:5",
 				"docker-ce-3:24.0.9-1.el8 name=docker-ce-3:24.0.9-1.el8 <- yum@3:5",
-				"weird=name name=weird=name <- yum@4:5",
+				"docker-ce-cli-1:24.0.9-1.el8.x86_64 name=docker-ce-cli-1:24.0.9-1.el8.x86_64 <- yum@4:5",
 				""),
 		},
 		{
 			name: "only matching keys, in file order",
-			in:   "debian12: [a]\ncentos7: [b]\ncommon: [c]\nbookworm: [d]\n",
+			in:   "debian12: [aa]\ncentos7: [bb]\ncommon: [cc]\nbookworm: [dd]\n",
 			sel:  debian12,
-			want: lines("a name=a <- debian12@1:12", "c name=c <- common@3:10", "d name=d <- bookworm@4:12", ""),
+			want: lines("aa name=aa <- debian12@1:12", "cc name=cc <- common@3:10", "dd name=dd <- bookworm@4:12", ""),
 		},
 		{
 			name: "merge across lists keeps first position",
@@ -111,15 +111,15 @@ func TestSelect(t *testing.T) {
 		},
 		{
 			name: "required wins",
-			in:   "optional:\n  common: [a, b]\napt:\n  - a\n  - c?\ncommon: [c]\ndebian:\n  - d?\n  - d?\n",
+			in:   "optional:\n  common: [aa, bb]\napt:\n  - aa\n  - cc?\ncommon: [cc]\ndebian:\n  - dd?\n  - dd?\n",
 			sel:  debian12,
 			want: lines(
-				"a name=a <- optional.common@2:12, apt@4:5",
-				"b name=b optional <- optional.common@2:15",
-				"c name=c <- apt@5:5, common@6:10",
-				"d name=d optional <- debian@8:5, debian@9:5",
+				"aa name=aa <- optional.common@2:12, apt@4:5",
+				"bb name=bb optional <- optional.common@2:16",
+				"cc name=cc <- apt@5:5, common@6:10",
+				"dd name=dd optional <- debian@8:5, debian@9:5",
 				""),
-			warnings: []string{`packages.yaml:9:5: duplicate package "d" in "debian" (first at 8:5)`},
+			warnings: []string{`packages.yaml:9:5: duplicate package "dd" in "debian" (first at 8:5)`},
 		},
 		{
 			name:     "duplicate in one list warns",
@@ -203,6 +203,13 @@ func TestSelectErrors(t *testing.T) {
 			in:   "apt:\n  - \"x{{ .ID.Name }}\"\n",
 			sel:  debian12,
 			want: `packages.yaml:2:5: template error in "x{{ .ID.Name }}" for debian 12: executing "spec" at <.ID.Name>: can't evaluate field Name in type string`,
+			kind: ErrTemplate,
+		},
+		{
+			name: "grows past the bound",
+			in:   "apt:\n  - \"x{{ printf \\\"%0999999d\\\" 1 }}\"\n",
+			sel:  debian12,
+			want: `packages.yaml:2:5: template error in "x{{ printf \"%0999999d\" 1 }}" for debian 12: the spec grows past 4096 bytes`,
 			kind: ErrTemplate,
 		},
 		{

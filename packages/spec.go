@@ -1,9 +1,6 @@
 package packages
 
-import (
-	"strings"
-	"unicode"
-)
+import "strings"
 
 // optionalMarker ends a spec that names an optional package.
 const optionalMarker = "?"
@@ -21,14 +18,18 @@ func (p *parser) spec(value string, src Source, optional bool) (item, bool) {
 	}
 	it := item{raw: raw, optional: optional || marked, src: src}
 	if !isTemplate(raw) {
-		if hasSpace(raw) {
-			p.ps.add(src, ErrInvalidSpec, nil, "invalid package spec %q: contains whitespace", value)
+		if problem := plainProblem(raw); problem != "" {
+			p.ps.add(src, ErrInvalidSpec, nil, "invalid package spec %q: %s", value, problem)
 			return item{}, false
 		}
 		return it, true
 	}
-	if hasSpace(outsideActions(raw)) {
-		p.ps.add(src, ErrInvalidSpec, nil, "invalid package spec %q: contains whitespace outside {{ }}", value)
+	if problem := shellProblem(outsideActions(raw)); problem != "" {
+		p.ps.add(src, ErrInvalidSpec, nil, "invalid package spec %q: %s outside {{ }}", value, problem)
+		return item{}, false
+	}
+	if problem := dashProblem(raw); problem != "" {
+		p.ps.add(src, ErrInvalidSpec, nil, "invalid package spec %q: %s", value, problem)
 		return item{}, false
 	}
 	t, ok := p.template(raw, src)
@@ -42,10 +43,6 @@ func (p *parser) spec(value string, src Source, optional bool) (item, bool) {
 // isTemplate reports whether a spec must go through text/template.
 func isTemplate(s string) bool {
 	return strings.Contains(s, "{{")
-}
-
-func hasSpace(s string) bool {
-	return strings.IndexFunc(s, unicode.IsSpace) >= 0
 }
 
 // outsideActions returns s without its "{{ ... }}" actions.
@@ -65,50 +62,35 @@ func outsideActions(s string) string {
 	}
 }
 
-// pinStyle says how a package manager writes versioned specs.
+// pinStyle says how a package manager writes specs.
 type pinStyle int
 
 const (
-	aptStyle pinStyle = iota // name=version, name/release
+	aptStyle pinStyle = iota // name[:arch][=version | /release]
 	rpmStyle                 // name-version-release as one opaque string
 )
 
+// managerStyles maps the package managers of the distro definitions
+// (distros/*.yaml "manager:") to their spec grammar.
+var managerStyles = map[string]pinStyle{"apt": aptStyle, "yum": rpmStyle, "dnf": rpmStyle}
+
 // styleOf returns the pin style of a package manager.
 func styleOf(manager string) (pinStyle, bool) {
-	switch manager {
-	case "apt":
-		return aptStyle, true
-	case "yum", "dnf":
-		return rpmStyle, true
-	}
-	return 0, false
+	st, ok := managerStyles[manager]
+	return st, ok
 }
 
-// split splits a templated spec into name and version. For apt,
-// "name=version" is a pin and "name/release" a release selection (the
-// version stays empty); rpm specs are not split. The returned message is
-// non-empty when the spec is malformed.
+// split checks a templated spec against the manager's grammar and splits
+// it into name and version. For apt, "name=version" is a pin and
+// "name/release" a release selection (the version stays empty); rpm specs
+// are not split. The returned message is non-empty when the spec is
+// malformed.
 func (st pinStyle) split(spec string) (name, version, problem string) {
-	if st != aptStyle {
-		return spec, "", ""
+	if st == aptStyle {
+		return splitApt(spec)
 	}
-	if n, v, ok := strings.Cut(spec, "="); ok {
-		switch {
-		case n == "":
-			return "", "", "missing package name before \"=\""
-		case v == "":
-			return "", "", "missing version after \"=\""
-		}
-		return n, v, ""
-	}
-	if n, r, ok := strings.Cut(spec, "/"); ok {
-		switch {
-		case n == "":
-			return "", "", "missing package name before \"/\""
-		case r == "":
-			return "", "", "missing release after \"/\""
-		}
-		return n, "", ""
+	if problem := checkRPM(spec); problem != "" {
+		return "", "", problem
 	}
 	return spec, "", ""
 }

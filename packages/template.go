@@ -15,12 +15,23 @@ var validVars = "." + strings.Join(tmpl.SpecVars, ", .")
 // position prefix detail strips: the problem gives the spec's own.
 var specOrigin = tmpl.Origin{Field: "spec"}
 
+// maxSpecLen bounds what a spec template may write.
+const maxSpecLen = 4096
+
+// loopActions are the actions spec templates may not take: they can loop
+// or recurse, and a spec is one word.
+var loopActions = []string{"range", "template", "define"}
+
 // template parses a templated spec and checks that it only uses the
-// variables of specs.
+// variables of specs and no loop actions.
 func (p *parser) template(raw string, src Source) (*tmpl.Template, bool) {
-	t, err := tmpl.Parse(specOrigin, raw)
+	t, err := tmpl.Parse(specOrigin, raw, tmpl.MaxLen(maxSpecLen))
 	if err != nil {
 		p.ps.add(src, ErrTemplate, err, "template syntax error in %q: %s", raw, detail(err))
+		return nil, false
+	}
+	if i := slices.IndexFunc(t.Actions(), isLoopAction); i >= 0 {
+		p.ps.add(src, ErrTemplate, nil, "{{%s}} in %q: spec templates take no range, template, define or block actions", t.Actions()[i], raw)
 		return nil, false
 	}
 	ok := true
@@ -32,6 +43,8 @@ func (p *parser) template(raw string, src Source) (*tmpl.Template, bool) {
 	}
 	return t, ok
 }
+
+func isLoopAction(kind string) bool { return slices.Contains(loopActions, kind) }
 
 // specVars returns the template variables for a selector. The manager
 // variable defaults to the selector's manager.

@@ -17,6 +17,10 @@ var defaultRepoKeys = []string{"yum", "dnf"}
 type opts struct {
 	repos  []packages.Repo
 	enable []string
+	// distros and arches are what the file says it is built for (checked:
+	// known distros, arches in platform spelling); empty when it does not say.
+	distros []string
+	arches  []string
 }
 
 // options reads and checks f's options against the catalog: the keys a
@@ -52,6 +56,22 @@ func options(f *packages.File, catalog *distros.Catalog) (opts, error) {
 			at(e.Source, "enable: no distro defines a repository %q", e.ID)
 		}
 		out.enable = append(out.enable, e.ID)
+	}
+	for _, n := range o.Distros {
+		if _, err := catalog.Get(n.Name); err != nil {
+			at(n.Source, "distros: %v", err)
+		}
+		out.distros = append(out.distros, n.Name)
+	}
+	for _, n := range o.Arches {
+		a, err := Arches([]string{n.Name})
+		if err != nil {
+			at(n.Source, "arches: %v", err)
+			continue
+		}
+		if !slices.Contains(out.arches, a[0]) {
+			out.arches = append(out.arches, a[0])
+		}
 	}
 	return out, errors.Join(errs...)
 }

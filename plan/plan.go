@@ -77,12 +77,15 @@ func Names(list []string) []string {
 	return out
 }
 
+// DefaultArch is the architecture built when neither the caller nor the
+// packages file names any.
+const DefaultArch = "amd64"
+
 // Make validates f against the catalog and returns the targets for every
-// named distro and architecture, in that order.
+// named distro and architecture, in that order. Without names (arches),
+// the distros (arches) the file names under "repobuild:" are built; without
+// those either, no distro is an error and the arch is DefaultArch.
 func Make(f *packages.File, catalog *distros.Catalog, names, arches []string) ([]Target, error) {
-	if len(names) == 0 {
-		return nil, errors.New("no distro given (use --distro, see `repobuild distros`)")
-	}
 	known := catalog.KnownKeys()
 	if err := f.Validate(catalog.IsKnownKey, known); err != nil {
 		return nil, err
@@ -90,6 +93,19 @@ func Make(f *packages.File, catalog *distros.Catalog, names, arches []string) ([
 	opts, err := options(f, catalog)
 	if err != nil {
 		return nil, err
+	}
+	if len(names) == 0 {
+		names = opts.distros
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no distro given: use --distro, or name them in %s under %s: distros: (see `repobuild distros`)", f.Name, packages.OptionsKey)
+	}
+	switch {
+	case len(arches) > 0:
+	case len(opts.arches) > 0:
+		arches = opts.arches
+	default:
+		arches = []string{DefaultArch}
 	}
 	var targets []Target
 	var errs []error

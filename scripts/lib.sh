@@ -29,3 +29,7 @@ lock_scripts() {
 	exec 9>"$STATE/scripts.lock"
 	flock 9
 }
+
+# actionlint, pinned: scripts/setup.sh builds it into bin/ from the Go module proxy.
+ACTIONLINT_VERSION=v1.7.12
+ACTIONLINT=$ROOT/bin/actionlint

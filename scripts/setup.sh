@@ -4,10 +4,12 @@
 # version pinned in go.mod). Idempotent; needs root.
 source "$(dirname "$0")/lib.sh"
 
+# The shellcheck package: actionlint checks the workflows' run: scripts with it.
 # isal: igzip, which buildkitd (containerd's decompression) runs instead of
 # Go's gzip when it is on PATH; a cold build unpacks its base image faster.
 packages=(gawk runc qemu-user-static binfmt-support mmdebstrap arch-test docker-registry uidmap
-	dnf dnf-plugins-core createrepo-c rpm gnupg curl wget ca-certificates time bc jq skopeo zstd isal)
+	dnf dnf-plugins-core createrepo-c rpm gnupg curl wget ca-certificates time bc jq skopeo zstd isal
+	shellcheck)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")
@@ -28,3 +30,9 @@ fi
 
 say "building tools into bin/"
 make -C "$ROOT" --no-print-directory tools
+
+# actionlint for scripts/actionlint.sh, from the Go module proxy, built once.
+if [ "$("$ACTIONLINT" -version 2>/dev/null | head -n1)" != "$ACTIONLINT_VERSION" ]; then
+	say "building actionlint $ACTIONLINT_VERSION into bin/"
+	GOBIN="$ROOT/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+fi

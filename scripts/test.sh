@@ -20,5 +20,16 @@ export REPOBUILD_E2E=1
 cd "$ROOT"
 say "go vet"
 go vet ./...
+# repobuild is also a remote client on macOS: every package the CLI imports
+# must build there (no Linux-only calls outside build tags).
+say "go vet, darwin/arm64"
+mapfile -t cli < <(go list -deps ./cmd/repobuild | grep '^github.com/repobuild/repobuild/')
+GOOS=darwin GOARCH=arm64 go vet "${cli[@]}"
+say "actionlint"
+"$ROOT/scripts/actionlint.sh"
 say "go test"
 go test -count=1 -timeout 60m "${@:-./...}"
+# Every fuzz target briefly (make fuzz runs them longer); not when given packages.
+if [ $# -eq 0 ]; then
+	FUZZTIME=${FUZZTIME:-5s} "$ROOT/scripts/fuzz.sh"
+fi

@@ -104,7 +104,7 @@ func TestHandler(t *testing.T) {
 		// install.sh piped from the server finds the distros here.
 		{"GET", "/clients/", 200, "text/html; charset=utf-8", `<a href="debian12.env">debian12.env</a>`},
 		{"GET", "/healthz", 200, "text/plain; charset=utf-8", "ok\n"},
-		{"GET", "/../../etc/passwd", 404, "", ""},
+		{"GET", "/../../etc/passwd", 400, "", ""},
 		{"GET", "/nothing", 404, "", ""},
 		{"PUT", "/clients/install.sh", 405, "", ""},
 	}

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // What the daemon's processes look like from outside, read from Linux's
@@ -98,11 +96,7 @@ func socketPID(path string) int {
 		return 0
 	}
 	var pid int
-	_ = raw.Control(func(fd uintptr) {
-		if cred, err := unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED); err == nil {
-			pid = int(cred.Pid)
-		}
-	})
+	_ = raw.Control(func(fd uintptr) { pid = peerPID(int(fd)) })
 	return pid
 }
 

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"golang.org/x/sys/unix"
 )
 
 // Dir is a local directory written atomically. The build exports into a
@@ -58,20 +56,29 @@ func (d *Dir) Commit() error {
 		return syncDir(filepath.Dir(d.Dest))
 	}
 	// Swap the two trees in one step, then drop the old one.
-	if err := unix.Renameat2(unix.AT_FDCWD, old, unix.AT_FDCWD, d.Dest, unix.RENAME_EXCHANGE); err != nil {
-		// Filesystems without RENAME_EXCHANGE: two renames, with the old
-		// tree kept until the new one is in place.
-		aside := old + ".old"
-		if err := os.Rename(d.Dest, aside); err != nil {
+	if err := exchange(old, d.Dest); err != nil {
+		if old, err = replace(old, d.Dest); err != nil {
 			return fmt.Errorf("output %s: %w", d.Dest, err)
 		}
-		if err := os.Rename(old, d.Dest); err != nil {
-			_ = os.Rename(aside, d.Dest)
-			return fmt.Errorf("output %s: %w", d.Dest, err)
-		}
-		old = aside
 	}
 	return errors.Join(syncDir(filepath.Dir(d.Dest)), os.RemoveAll(old))
+}
+
+// replace is the portable fallback of exchange, for systems and
+// filesystems without it: dest is renamed aside, then tmp renamed in, and
+// the tree set aside is returned for removal. It is not atomic against a
+// concurrent reader (dest is missing between the two renames), but dest is
+// never a half-written tree: on failure the old tree is put back.
+func replace(tmp, dest string) (aside string, err error) {
+	aside = tmp + ".old"
+	if err := os.Rename(dest, aside); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		_ = os.Rename(aside, dest)
+		return "", err
+	}
+	return aside, nil
 }
 
 // Abort removes the temporary directory; Dest is untouched.

@@ -109,3 +109,34 @@ func TestDirConcurrentCommits(t *testing.T) {
 		t.Fatalf("left behind: %v", entries)
 	}
 }
+
+// TestReplace checks the portable fallback of the atomic swap (the only
+// path on macOS): the new tree in place, the old one set aside for
+// removal, and on failure the old tree back where it was.
+func TestReplace(t *testing.T) {
+	dir := t.TempDir()
+	dest, tmp := filepath.Join(dir, "out"), filepath.Join(dir, ".out.tmp")
+	write(t, filepath.Join(dest, "f"), "old")
+	write(t, filepath.Join(tmp, "f"), "new")
+	aside, err := replace(tmp, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(dest, "f")); got != "new" {
+		t.Errorf("dest/f = %q, want new", got)
+	}
+	if got := read(t, filepath.Join(aside, "f")); got != "old" {
+		t.Errorf("aside/f = %q, want old", got)
+	}
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Errorf("the temporary is still there: %v", err)
+	}
+
+	// The new tree cannot be moved in: the old one is put back.
+	if _, err := replace(filepath.Join(dir, "missing"), dest); err == nil {
+		t.Fatal("replace of a missing tree succeeded")
+	}
+	if got := read(t, filepath.Join(dest, "f")); got != "new" {
+		t.Errorf("after a failed replace dest/f = %q, want the tree that was there (new)", got)
+	}
+}

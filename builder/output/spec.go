@@ -442,17 +442,3 @@ func (i *Image) Kind() Kind { return i.kind }
 
 // ToClient is false.
 func (i *Image) ToClient() bool { return false }
-
-// ParseAttrs reads buildx's comma-separated KEY=VALUE syntax (-o,
-// --cache-to, --cache-from); what names the flag in errors.
-func ParseAttrs(what, spec string) (map[string]string, error) {
-	attrs := map[string]string{}
-	for _, field := range strings.Split(spec, ",") {
-		k, v, ok := strings.Cut(field, "=")
-		if !ok {
-			return nil, fmt.Errorf("%s %q: %q is not KEY=VALUE", what, spec, field)
-		}
-		attrs[strings.TrimSpace(k)] = strings.TrimSpace(v)
-	}
-	return attrs, nil
-}

@@ -37,6 +37,10 @@ func TestParse(t *testing.T) {
 		{"type=image,name=r:1,push=yes please", nil, `push="yes please" is not true or false`},
 		{"type=nginx,dest=x.tar,push=true", nil, `with dest=FILE, type=nginx takes only name=REF ("push" is for registries)`},
 		{"type=local,dest", nil, `"dest" is not KEY=VALUE`},
+		// Found by FuzzParseAttrs: the last of two dest= won, and an empty key passed.
+		{"type=tar,dest=a.tar,dest=b.tar", nil, `output "type=tar,dest=a.tar,dest=b.tar": dest= is given twice`},
+		{"type=local, type =image,name=r:1", nil, `output "type=local, type =image,name=r:1": type= is given twice`},
+		{"=x,type=local,dest=o", nil, `output "=x,type=local,dest=o": "=x" has no KEY`},
 	}
 	for _, tt := range tests {
 		got, err := Parse(tt.spec)

@@ -48,9 +48,11 @@ architecture, and pushes them as one multi-platform tag. Point builds at it with
 			if err != nil {
 				return err
 			}
-			arches, err := plan.Arches(c.arches)
+			arches, err := c.archFlags()
 			if err != nil {
 				return err
+			} else if arches == nil {
+				arches = []string{plan.DefaultArch}
 			}
 			if check {
 				return checkImage(cmd, &c, d.Image, arches, progress)
@@ -104,7 +106,7 @@ architecture, and pushes them as one multi-platform tag. Point builds at it with
 	}
 	c.register(cmd)
 	cmd.Flags().StringVar(&push, "push", "", "image reference to push to")
-	cmd.Flags().StringVar(&progress, "progress", "quiet", "progress output: auto, plain, tty, quiet or rawjson")
+	progressFlag(cmd, &progress, "quiet")
 	cmd.Flags().BoolVar(&check, "check", false, "only check whether the builder can pull the distro's official image (exit 0) or not (exit 1)")
 	return cmd
 }

@@ -64,6 +64,24 @@ func TestPackagesFileErrors(t *testing.T) {
 			want: "repobuild: FILE:2:5: template syntax error in \"docker-ce=5:24.0.9-1~{{ .ID }\": unexpected \"}\" in operand\n",
 		},
 		{
+			// Options would land on apt-get's or dnf's command line.
+			name: "options as packages",
+			yaml: "apt:\n  - curl\n  - -o\n  - --allow-unauthenticated\n",
+			want: "repobuild: FILE:3:5: invalid package spec \"-o\": starts with \"-\": package names start with a letter or digit (options cannot be given in packages.yaml)\n" +
+				"FILE:4:5: invalid package spec \"--allow-unauthenticated\": starts with \"-\": package names start with a letter or digit (options cannot be given in packages.yaml)\n",
+		},
+		{
+			name: "shell word",
+			yaml: "common:\n  - curl;reboot\n",
+			want: "repobuild: FILE:2:5: invalid package spec \"curl;reboot\": contains \";\", which the shell would interpret\n",
+		},
+		{
+			// The target's manager decides the grammar.
+			name: "not a Debian name",
+			yaml: "common:\n  - curl\n  - NetworkManager\n",
+			want: "repobuild: debian12/amd64: FILE:3:5: invalid apt package spec \"NetworkManager\": package name \"NetworkManager\": want lowercase letters, digits and \"+-.\", starting with a letter or digit, at least 2 characters\n",
+		},
+		{
 			// yaml.v3 names the line of the mapping that the bad line breaks.
 			name: "bad YAML",
 			yaml: "common:\n  - curl\n - socat\n",

@@ -12,14 +12,15 @@ import (
 
 	"github.com/repobuild/repobuild/builder/buildkitd"
 	"github.com/repobuild/repobuild/distros"
-	"github.com/repobuild/repobuild/packages"
 	"github.com/repobuild/repobuild/plan"
 )
 
 // common holds the flags every building or planning command shares.
 type common struct {
+	cmd        *cobra.Command // the command registered on: its stdin
 	distros    []string
 	arches     []string
+	platforms  []string
 	file       string
 	distrosDir string
 	mirror     string
@@ -28,10 +29,12 @@ type common struct {
 }
 
 func (c *common) register(cmd *cobra.Command) {
+	c.cmd = cmd
 	fl := cmd.Flags()
-	fl.StringSliceVar(&c.distros, "distro", nil, "distros to build, comma-separated (list them with: repobuild distros)")
-	fl.StringSliceVar(&c.arches, "arch", []string{"amd64"}, "architectures: amd64, arm64 (x86_64, aarch64 accepted)")
-	fl.StringVarP(&c.file, "file", "f", "packages.yaml", "the packages file")
+	fl.StringSliceVar(&c.distros, "distro", nil, "distros to build, comma-separated (list them with: repobuild distros; default: packages.yaml's repobuild: distros)")
+	fl.StringSliceVar(&c.arches, "arch", nil, "architectures: amd64, arm64 (x86_64, aarch64 accepted; default: packages.yaml's repobuild: arches, else amd64)")
+	fl.StringSliceVar(&c.platforms, "platform", nil, "the architectures as buildx names them: linux/amd64,linux/arm64 (instead of --arch)")
+	fl.StringVarP(&c.file, "file", "f", "packages.yaml", "the packages file (- for stdin)")
 	fl.StringVar(&c.distrosDir, "distros-dir", os.Getenv("REPOBUILD_DISTROS_DIR"), "a directory of distro definitions that add to or override the built-in ones")
 	fl.StringVar(&c.mirror, "mirror", "", "package mirror URL replacing each distro's own, for every architecture (apt: the main archive the image's sources name, or the distro's {{.Mirror}})")
 	fl.StringVar(&c.addr, "addr", os.Getenv("BUILDKIT_HOST"), "BuildKit daemon address (unix://, tcp://, docker-container://); default: repobuild's own buildkitd ($BUILDKIT_HOST)")
@@ -59,11 +62,11 @@ func (c *common) targets() ([]plan.Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	arches, err := plan.Arches(c.arches)
+	arches, err := c.archFlags()
 	if err != nil {
 		return nil, err
 	}
-	f, err := packages.Load(c.file)
+	f, err := c.loadFile(c.cmd)
 	if err != nil {
 		return nil, err
 	}

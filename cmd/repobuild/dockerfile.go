@@ -28,12 +28,16 @@ packages.yaml.`,
   docker buildx build -o out .`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if names := plan.Names(c.distros); len(names) != 1 {
+			if names := plan.Names(c.distros); len(names) > 1 {
 				return fmt.Errorf("dockerfile takes one --distro (a Dockerfile builds one distro)")
 			}
 			targets, err := c.targets()
 			if err != nil {
 				return err
+			}
+			// Without --distro, packages.yaml's repobuild: distros must name one.
+			if d := targets[0].Distro.Name; targets[len(targets)-1].Distro.Name != d {
+				return fmt.Errorf("dockerfile takes one --distro (a Dockerfile builds one distro; %s names several)", c.file)
 			}
 			command := fmt.Sprintf("repobuild dockerfile --distro %s --arch %s -f %s", targets[0].Distro.Name, strings.Join(archesOf(targets), ","), c.file)
 			if c.mirror != "" {

@@ -1,28 +1,31 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
 	"text/template"
 
-	"github.com/repobuild/repobuild/plan"
-
 	"github.com/spf13/cobra"
 
-	"github.com/repobuild/repobuild/builder/buildkitd"
+	"github.com/repobuild/repobuild/distros"
+	"github.com/repobuild/repobuild/plan"
 )
 
 func newDistrosCommand() *cobra.Command {
 	var c common
-	var format string
+	var format, output string
 	cmd := &cobra.Command{
 		Use:   "distros",
 		Short: "List the distros repobuild knows",
 		Example: `  repobuild distros
   repobuild distros --distros-dir ./my-distros
-  repobuild distros --distro debian12 --format '{{.Image}}'`,
+  repobuild distros --distro debian12 --format '{{.Image}}'
+  repobuild distros -o json | jq -r '.[].name'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cat, err := c.catalog()
@@ -39,6 +42,14 @@ func newDistrosCommand() *cobra.Command {
 					}
 					all = append(all, d)
 				}
+			}
+			switch {
+			case output != "text" && output != "json":
+				return fmt.Errorf("-o %q: use text or json", output)
+			case output == "json" && format != "":
+				return errors.New("-o json and --format: give one")
+			case output == "json":
+				return writeDistrosJSON(cmd.OutOrStdout(), all)
 			}
 			if format != "" {
 				t, err := template.New("format").Parse(format + "\n")
@@ -63,7 +74,30 @@ func newDistrosCommand() *cobra.Command {
 	cmd.Flags().StringVar(&c.distrosDir, "distros-dir", os.Getenv("REPOBUILD_DISTROS_DIR"), "a directory of distro definitions that add to or override the built-in ones")
 	cmd.Flags().StringSliceVar(&c.distros, "distro", nil, "only these distros")
 	cmd.Flags().StringVar(&format, "format", "", "a Go template over each distro's fields (.Name, .Image, .Codename, ...)")
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	return cmd
+}
+
+// writeDistrosJSON prints the distros as a JSON list, for scripts.
+func writeDistrosJSON(w io.Writer, all []distros.Distro) error {
+	type distro struct {
+		Name     string   `json:"name"`
+		OS       string   `json:"os"`
+		Version  string   `json:"version"`
+		Codename string   `json:"codename,omitempty"`
+		Manager  string   `json:"manager"`
+		Image    string   `json:"image,omitempty"`
+		Arches   []string `json:"arches"`
+		Keys     []string `json:"keys"`
+	}
+	out := []distro{}
+	for _, d := range all {
+		out = append(out, distro{Name: d.Name, OS: d.OS, Version: d.Version, Codename: d.Codename,
+			Manager: d.Manager, Image: d.Image, Arches: d.PlatformArches(), Keys: d.Keys()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
 
 func newPlanCommand() *cobra.Command {
@@ -94,16 +128,4 @@ func newPlanCommand() *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "text", "the same as --output")
 	_ = cmd.Flags().MarkHidden("format")
 	return cmd
-}
-
-func newVersionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print the BuildKit version repobuild speaks",
-		Example: "  repobuild version",
-		Args:    cobra.NoArgs,
-		Run: func(cmd *cobra.Command, _ []string) {
-			fmt.Fprintf(cmd.OutOrStdout(), "repobuild (BuildKit client %s)\n", buildkitd.ClientVersion())
-		},
-	}
 }

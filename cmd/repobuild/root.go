@@ -60,7 +60,7 @@ tree that hosts without network access install from.`,
 	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "where the tree goes (repeatable; files are replaced whole, only when the build succeeds):\n"+
 		"DIR | type=local,dest=DIR | type=tar,dest=FILE[,compression=gzip|zstd] | type=oci,dest=FILE[,name=REF] |\n"+
 		"type=image,name=REF[,push=true][,registry.insecure=true] | type=nginx,name=REF[,push=true] | type=nginx,dest=FILE")
-	fl.StringVar(&f.progress, "progress", "auto", "progress output: auto, plain, tty, quiet or rawjson")
+	progressFlag(cmd, &f.progress, "auto")
 	fl.BoolVar(&f.emulate, "emulate", false, "run each package manager on the target architecture under QEMU instead of resolving natively")
 	fl.BoolVar(&f.noCache, "no-cache", false, "resolve again even when packages.yaml is unchanged, to pick up new upstream versions (the package cache stays: only what changed is downloaded)")
 	fl.IntVar(&f.parallel, "parallel", 0, "targets resolved at once (0: all)")
@@ -71,7 +71,7 @@ tree that hosts without network access install from.`,
 	fl.StringArrayVar(&f.cacheTo, "cache-to", nil, "export the build cache: type=local,dest=DIR | type=registry,ref=REF | type=gha (as buildx)")
 	fl.StringArrayVar(&f.cacheFrom, "cache-from", nil, "import a build cache: type=local,src=DIR | type=registry,ref=REF | type=gha (as buildx)")
 	fl.StringVar(&f.nginxImage, "nginx-image", "", "base of type=nginx outputs, used as is (default "+builder.DefaultNginxImage+" through --registry-mirror)")
-	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newDockerfileCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand(), newServeCommand())
+	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newDockerfileCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand(), newServeCommand(), newMatrixCommand())
 	return cmd
 }
 

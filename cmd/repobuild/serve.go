@@ -46,7 +46,7 @@ interrupted. For production, the type=nginx output is an image that does the sam
 				return err
 			}
 			fmt.Fprint(cmd.OutOrStdout(), text)
-			srv := &http.Server{Handler: serve.LogRequests(serve.Handler(dir), slog.Default()), ReadHeaderTimeout: 30 * time.Second}
+			srv := serve.NewServer(dir, slog.Default(), serve.DefaultLimits)
 			ctx := cmd.Context()
 			go func() {
 				<-ctx.Done()

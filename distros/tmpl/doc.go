@@ -29,6 +29,11 @@
 // Package specs of packages.yaml have only the first list ([SpecVars]):
 // any other variable there is an error before anything is built.
 //
+// Package specs are also bounded: they take no range, template, define or
+// block actions (packages checks [Template.Actions]), and a spec writes at
+// most 4096 bytes ([MaxLen]); distro definitions are trusted and have
+// neither bound.
+//
 // A template that cannot be rendered is an [Error] that names the file and
 // the field it was written in.
 package tmpl

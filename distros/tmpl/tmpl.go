@@ -1,6 +1,8 @@
 package tmpl
 
 import (
+	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"text/template"
@@ -58,7 +60,8 @@ func (o Origin) name() string {
 // Error is a template that does not parse or does not execute.
 type Error struct {
 	Origin
-	// Err is text/template's error.
+	// Err is text/template's error, or that the output grows past
+	// [MaxLen].
 	Err error
 }
 
@@ -89,11 +92,27 @@ type Template struct {
 	text   string
 	// t is nil for text without "{{", which renders as it is.
 	t *template.Template
+	// maxLen bounds the output; 0 is no bound.
+	maxLen int
+}
+
+// Option is a setting of Parse.
+type Option func(*Template)
+
+// MaxLen makes Execute fail when the template would write more than n
+// bytes, with the error "the FIELD grows past n bytes" (FIELD is the
+// origin's field without its index), before writing them: a template such
+// as {{ printf "%0999999d" 1 }} is refused, not rendered.
+func MaxLen(n int) Option {
+	return func(tp *Template) { tp.maxLen = n }
 }
 
 // Parse parses text, written at origin.
-func Parse(origin Origin, text string) (*Template, error) {
+func Parse(origin Origin, text string, opts ...Option) (*Template, error) {
 	tp := &Template{origin: origin, text: text}
+	for _, o := range opts {
+		o(tp)
+	}
 	if !strings.Contains(text, "{{") {
 		return tp, nil
 	}
@@ -107,14 +126,36 @@ func Parse(origin Origin, text string) (*Template, error) {
 
 // Execute renders the template with v.
 func (tp *Template) Execute(v Vars) (string, error) {
+	b := &boundedWriter{max: tp.maxLen, what: tp.origin.name()}
+	var err error
 	if tp.t == nil {
-		return tp.text, nil
+		_, err = io.WriteString(b, tp.text)
+	} else {
+		err = tp.t.Execute(b, v.data())
 	}
-	var b strings.Builder
-	if err := tp.t.Execute(&b, v.data()); err != nil {
+	if err != nil {
 		return "", &Error{Origin: tp.origin, Err: err}
 	}
-	return b.String(), nil
+	return b.out.String(), nil
+}
+
+// boundedWriter fails writes past max bytes, when max is not 0. It has
+// no WriteString, which would go around the bound.
+type boundedWriter struct {
+	out  strings.Builder
+	max  int
+	what string
+}
+
+func (w *boundedWriter) Write(p []byte) (int, error) {
+	if w.max > 0 && w.out.Len()+len(p) > w.max {
+		what := w.what
+		if what == "" {
+			what = "output"
+		}
+		return 0, fmt.Errorf("the %s grows past %d bytes", what, w.max)
+	}
+	return w.out.Write(p)
 }
 
 // Uses returns the variables the template reads, in order of first use.
@@ -125,6 +166,22 @@ func (tp *Template) Uses() []string {
 	var used []string
 	fields(tp.t.Root, true, &used)
 	return used
+}
+
+// Actions returns the kinds of control actions the template takes, in
+// order of first use: "if", "range", "with" and "template" (a block is a
+// template action and a definition), then "define" when it defines
+// templates of its own. A caller that refuses some kinds checks them here.
+func (tp *Template) Actions() []string {
+	if tp.t == nil {
+		return nil
+	}
+	var kinds []string
+	actions(tp.t.Root, &kinds)
+	if len(tp.t.Templates()) > 1 {
+		add(&kinds, "define")
+	}
+	return kinds
 }
 
 // Render parses and executes text, written at origin, with v.

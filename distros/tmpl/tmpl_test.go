@@ -3,6 +3,7 @@ package tmpl
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"text/template"
 )
@@ -73,10 +74,7 @@ func TestErrorDetail(t *testing.T) {
 }
 
 func TestUses(t *testing.T) {
-	tests := []struct {
-		text string
-		want []string
-	}{
+	tests := []listCase{
 		{"debian", nil},
 		{"{{.Mirror}}/{{.Arch}}/{{.Mirror}}", []string{"Mirror", "Arch"}},
 		// Inside with and range, dot is not the root; $ is.
@@ -84,15 +82,7 @@ func TestUses(t *testing.T) {
 		{"{{ range .Arch }}{{ .X }}{{ else }}{{ .Major }}{{ end }}", []string{"Arch", "Major"}},
 		{`{{ if .Minor }}{{ printf "%s.%s" .Major .Minor }}{{ end }}`, []string{"Minor", "Major"}},
 	}
-	for _, tt := range tests {
-		tp, err := Parse(Origin{Field: "spec"}, tt.text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := tp.Uses(); !slices.Equal(got, tt.want) {
-			t.Errorf("Uses(%q) = %q, want %q", tt.text, got, tt.want)
-		}
-	}
+	checkLists(t, "Uses", (*Template).Uses, tests)
 }
 
 func TestNames(t *testing.T) {
@@ -104,5 +94,72 @@ func TestNames(t *testing.T) {
 	}
 	if !slices.Equal(Names()[:len(SpecVars)], SpecVars) {
 		t.Errorf("Names() = %v does not start with SpecVars %v", Names(), SpecVars)
+	}
+}
+
+func TestActions(t *testing.T) {
+	tests := []listCase{
+		{"debian", nil},
+		{"x-{{ .ID }}", nil},
+		{`{{ if eq .Manager "apt" }}{{ with .Codename }}{{ . }}{{ end }}{{ else if .Major }}{{ range .ID }}{{ end }}{{ end }}`,
+			[]string{"if", "with", "range"}},
+		{`x{{ template "spec" }}`, []string{"template"}},
+		{`x{{ block "y" . }}{{ end }}`, []string{"template", "define"}},
+		{`x{{ define "y" }}{{ if .ID }}{{ end }}{{ end }}`, []string{"define"}},
+		{`{{ range .ID }}{{ template "y" }}{{ end }}{{ if .ID }}{{ end }}`, []string{"range", "template", "if"}},
+	}
+	checkLists(t, "Actions", (*Template).Actions, tests)
+}
+
+// listCase is a template and what a method listing things of it returns.
+type listCase struct {
+	text string
+	want []string
+}
+
+// checkLists parses each text and compares what list returns with want.
+func checkLists(t *testing.T, name string, list func(*Template) []string, tests []listCase) {
+	t.Helper()
+	for _, tt := range tests {
+		tp, err := Parse(Origin{Field: "spec"}, tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := list(tp); !slices.Equal(got, tt.want) {
+			t.Errorf("%s(%q) = %q, want %q", name, tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestMaxLen(t *testing.T) {
+	long := strings.Repeat("x", 9)
+	tests := []struct {
+		origin    Origin
+		text, err string
+	}{
+		{Origin{Field: "spec"}, "{{ .Codename }}", ""},
+		{Origin{Field: "spec"}, "12345678", ""},
+		{Origin{Field: "spec"}, long, "spec: the spec grows past 8 bytes"},
+		{Origin{File: "d.yaml", Field: "sources[1]"}, "{{ .Codename }}{{ .Codename }}", "d.yaml: sources[1]: the sources grows past 8 bytes"},
+		{Origin{}, `{{ printf "%0999999d" 1 }}`, "the output grows past 8 bytes"},
+	}
+	for _, tt := range tests {
+		tp, err := Parse(tt.origin, tt.text, MaxLen(8))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tp.Execute(vars)
+		gotErr := ""
+		if err != nil {
+			gotErr = err.Error()
+			got = "" // Execute returns nothing with its error
+		}
+		if gotErr != tt.err || (err == nil && len(got) > 8) {
+			t.Errorf("Execute(%q) = %q, %q; want error %q", tt.text, got, gotErr, tt.err)
+		}
+	}
+	// Without MaxLen there is no bound.
+	if got, err := Render(Origin{Field: "spec"}, `{{ printf "%09999d" 1 }}`, vars); err != nil || len(got) != 9999 {
+		t.Errorf("unbounded render: %d bytes, %v", len(got), err)
 	}
 }
