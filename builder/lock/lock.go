@@ -5,7 +5,6 @@
 package lock
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,6 +12,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/repobuild/repobuild/internal/strictjson"
 )
 
 // Version is the lock format's version.
@@ -40,13 +41,8 @@ type Package struct {
 // Parse reads a lock and checks it.
 func Parse(data []byte) (Lock, error) {
 	var l Lock
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&l); err != nil {
+	if err := strictjson.Unmarshal(data, &l); err != nil {
 		return Lock{}, fmt.Errorf("lock: %w", err)
-	}
-	if dec.More() {
-		return Lock{}, errors.New("lock: data after the lock")
 	}
 	return l, l.Validate()
 }

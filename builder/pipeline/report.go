@@ -1,10 +1,10 @@
 package pipeline
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/repobuild/repobuild/internal/strictjson"
 )
 
 // Report is a fetch step's report.json (builder/manager/common/report.sh).
@@ -29,13 +29,8 @@ type Problem struct {
 // ParseReport reads and checks a report.
 func ParseReport(data []byte) (Report, error) {
 	var r Report
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil {
+	if err := strictjson.Unmarshal(data, &r); err != nil {
 		return Report{}, err
-	}
-	if dec.More() {
-		return Report{}, errors.New("data after the report")
 	}
 	if r.Version != 1 {
 		return Report{}, fmt.Errorf("version %d, want 1", r.Version)

@@ -12,9 +12,7 @@
 # report  /repobuild/report/report.json, lock.json (common/report.sh)
 # cache   /var/cache/repobuild        apt lists and archives, one cache per distro and arch
 set -eu
-. /repobuild/manager/common/input.sh
-. /repobuild/manager/common/report.sh
-. /repobuild/manager/common/judge.sh
+. /repobuild/manager/common/fetch.sh
 . /repobuild/manager/apt/sources.sh
 rb_report_begin
 

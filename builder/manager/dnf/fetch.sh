@@ -13,9 +13,7 @@
 # cache   /var/cache/repobuild       dnf metadata and packages, one cache per
 #                                   distro and arch
 set -eu
-. /repobuild/manager/common/input.sh
-. /repobuild/manager/common/report.sh
-. /repobuild/manager/common/judge.sh
+. /repobuild/manager/common/fetch.sh
 . /repobuild/manager/rpm/lib.sh
 rb_init
 
