@@ -14,6 +14,7 @@ import (
 
 	"github.com/repobuild/repobuild/builder/baseimage"
 	"github.com/repobuild/repobuild/builder/solve"
+	"github.com/repobuild/repobuild/distros"
 	"github.com/repobuild/repobuild/plan"
 )
 
@@ -60,45 +61,9 @@ architecture, and pushes them as one multi-platform tag. Point builds at it with
 			if err := c.checkMirror(); err != nil {
 				return err
 			}
-			work, err := os.MkdirTemp("", "repobuild-base-")
+			native, err := bootstrap(ctx, &c, d, arches, push, progress)
 			if err != nil {
 				return err
-			}
-			defer os.RemoveAll(work)
-			mounts := map[string]fsutil.FS{}
-			var native []string
-			for _, arch := range arches {
-				dir := filepath.Join(work, arch)
-				sources, err := baseimage.Sources(d, arch, c.mirror)
-				if err != nil {
-					return err
-				}
-				if _, err := baseimage.Rootfs(ctx, d, arch, sources, dir); err != nil {
-					return err
-				}
-				fs, err := fsutil.NewFS(dir)
-				if err != nil {
-					return err
-				}
-				mounts[baseimage.LocalName(arch)] = fs
-				native = append(native, arch)
-			}
-			cl, err := c.connect(ctx)
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
-			_, err = solve.Run(ctx, cl, baseimage.Build(native), solve.Options{
-				Progress:      progress,
-				LocalMounts:   mounts,
-				FrontendAttrs: map[string]string{"platform": strings.Join(platformsOf(native), ",")},
-				Exports: []client.ExportEntry{{
-					Type:  client.ExporterImage,
-					Attrs: map[string]string{"name": push, "push": "true"},
-				}},
-			})
-			if err != nil {
-				return fmt.Errorf("pushing %s: %w", push, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "pushed %s (%s)\n", push, strings.Join(native, ", "))
 			return nil
@@ -133,4 +98,51 @@ func platformsOf(arches []string) []string {
 		out = append(out, "linux/"+a)
 	}
 	return out
+}
+
+// bootstrap builds d's root filesystem for each of arches with mmdebstrap
+// and pushes them to push as one multi-platform image; it returns the
+// architectures pushed.
+func bootstrap(ctx context.Context, c *common, d distros.Distro, arches []string, push, progress string) ([]string, error) {
+	work, err := os.MkdirTemp("", "repobuild-base-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	mounts := map[string]fsutil.FS{}
+	var native []string
+	for _, arch := range arches {
+		dir := filepath.Join(work, arch)
+		sources, err := baseimage.Sources(d, arch, c.mirror)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := baseimage.Rootfs(ctx, d, arch, sources, dir); err != nil {
+			return nil, err
+		}
+		fs, err := fsutil.NewFS(dir)
+		if err != nil {
+			return nil, err
+		}
+		mounts[baseimage.LocalName(arch)] = fs
+		native = append(native, arch)
+	}
+	cl, err := c.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	_, err = solve.Run(ctx, cl, baseimage.Build(native), solve.Options{
+		Progress:      progress,
+		LocalMounts:   mounts,
+		FrontendAttrs: map[string]string{"platform": strings.Join(platformsOf(native), ",")},
+		Exports: []client.ExportEntry{{
+			Type:  client.ExporterImage,
+			Attrs: map[string]string{"name": push, "push": "true"},
+		}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pushing %s: %w", push, err)
+	}
+	return native, nil
 }
