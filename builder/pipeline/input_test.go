@@ -53,7 +53,11 @@ func readInputWith(t *testing.T, awk string, data []byte) (map[string]string, er
 	// The same shell reads every variable back, with its exact bytes.
 	script := `a=$("$2" -f ../manager/common/input.awk "$1") || exit 1; eval "$a"
 set | grep '^REPOBUILD_' | cut -d= -f1 | while read -r v; do eval "printf '%s\0%s\0' \"\$v\" \"\$$v\""; done`
-	out, err := exec.Command("/bin/sh", "-c", script, "sh", file, awk).Output()
+	cmd := exec.Command("/bin/sh", "-c", script, "sh", file, awk)
+	// Only what input.json sets: not the REPOBUILD_* of the test's own
+	// environment (make test sets some).
+	cmd.Env = []string{"PATH=" + DefaultPath}
+	out, err := cmd.Output()
 	if err != nil {
 		return nil, err
 	}
