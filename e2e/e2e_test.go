@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -215,6 +216,29 @@ func snapshot(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// earlierBuild makes a directory holding a destination, out, with a file
+// of an earlier build in it, and returns both and the directory's snapshot.
+func earlierBuild(t *testing.T) (string, string, map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "marker"), []byte("from an earlier build"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, out, snapshot(t, dir)
+}
+
+// untouched checks that dir is as its snapshot before says.
+func untouched(t *testing.T, dir string, before map[string]string) {
+	t.Helper()
+	if after := snapshot(t, dir); !reflect.DeepEqual(before, after) {
+		t.Errorf("the failed build changed %s", dir)
+	}
 }
 
 // prune empties the builder's cache, layers and cache mounts alike.

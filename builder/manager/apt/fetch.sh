@@ -33,11 +33,11 @@ mkdir -p "$cache/lists/partial" "$cache/archives/partial" "$work/empty/partial" 
 # lists and status live as long as this step: built once by the update,
 # read by every apt-get after it.
 apt_() {
-	apt-get -o "APT::Architecture=$arch" -o "APT::Architectures::=$arch" \
+	apt_net -o "APT::Architecture=$arch" -o "APT::Architectures::=$arch" \
 		-o "Dir::State::status=$work/status" -o "Dir::State::lists=$cache/lists" \
 		-o "Dir::Cache::pkgcache=$work/pkgcache.bin" -o "Dir::Cache::srcpkgcache=$work/srcpkgcache.bin" \
 		-o APT::Install-Recommends=false -o APT::Install-Suggests=false \
-		-o Acquire::Retries=3 -o Acquire::Languages=none \
+		-o Acquire::Languages=none \
 		-o Debug::NoLocking=true -o APT::Sandbox::User=root "$@"
 }
 
@@ -107,7 +107,7 @@ apt_sources /repobuild/in/sources.list
 # "repobuild: phase: NAME" lines start the phases make bench times.
 echo "repobuild: phase: update"
 echo "repobuild: apt-get update ($arch)"
-apt_update apt_
+apt_again "apt-get update" apt_update apt_
 
 echo "repobuild: phase: resolve"
 main || probe
@@ -165,14 +165,19 @@ awk '{
 		[ -f "$shard" ] || continue
 		# shellcheck disable=SC2046 # specs hold no white space
 		# Partial files go to the cache's partial/, not the image's.
-		apt_ -q -o "Dir::Cache::archives=$cache/archives" download -- $(cat "$shard") >"$shard.log" 2>&1 &
+		apt_again "apt-get download" apt_ -q -o "Dir::Cache::archives=$cache/archives" download -- $(cat "$shard") >"$shard.log" 2>&1 &
 		pids="$pids $!"
 	done
 	ok=true
 	for pid in $pids; do wait "$pid" || ok=false; done
-	cat "$work"/shard*.log | grep -v '^Get:\|^Fetched ' || true
+	cat "$work"/shard*.log | grep -v '^Get:\|^Fetched \|^E: ' || true
 	echo "repobuild: downloaded with $downloads connections: $(cat "$work"/shard*.log | grep -c '^Get:') files"
-	[ "$ok" = true ] || { echo "repobuild: apt-get download failed for $arch" >&2; exit 1; }
+	if [ "$ok" != true ]; then
+		# apt's errors name the file (its URL on the mirror) and the reason.
+		echo "repobuild: apt-get download failed for $REPOBUILD_DISTRO/$arch${REPOBUILD_MIRROR:+ (mirror $REPOBUILD_MIRROR)}:" >&2
+		grep -h '^E: ' "$work"/shard*.log | sort -u | sed 's/^/  /' >&2
+		exit 1
+	fi
 )
 
 echo "repobuild: phase: publish"

@@ -19,6 +19,30 @@
 
 apt_etc=${REPOBUILD_APT_ETC:-/etc/apt}
 
+# apt_net APT-GET-ARGS...: apt-get with repobuild's network settings. A
+# failed file is tried again up to 3 times, 1, 2 and 4 seconds apart (apt
+# retries connection failures, 5xx answers and short bodies; not a 404, a
+# redirect loop or a hash mismatch: apt_again covers those); a mirror that
+# sends nothing for 20 seconds has failed (apt's default: 120).
+apt_net() {
+	apt-get -o Acquire::Retries=3 -o Acquire::Retries::Delay=true -o Acquire::Retries::Delay::Maximum=8 \
+		-o Acquire::http::Timeout=20 -o Acquire::https::Timeout=20 "$@"
+}
+
+# apt_again WHAT CMD...: CMD, and once more after 5 seconds when it fails: a
+# new apt process, which forgets the hosts it could not reach and fetches
+# again what failed its hash. A lasting fault fails both; the second
+# failure's words, which name the mirror, the file and the reason, are the
+# last a user sees.
+apt_again() {
+	what=$1
+	shift
+	"$@" && return 0
+	echo "repobuild: $what failed for $REPOBUILD_DISTRO/$REPOBUILD_ARCH; trying again in 5 seconds" >&2
+	sleep 5
+	"$@"
+}
+
 # source_files: the image's apt source files, one a line.
 source_files() {
 	for f in "$apt_etc/sources.list" "$apt_etc"/sources.list.d/*.list "$apt_etc"/sources.list.d/*.sources; do

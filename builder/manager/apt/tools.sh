@@ -7,7 +7,7 @@ set -eu
 . /repobuild/manager/apt/sources.sh
 export DEBIAN_FRONTEND=noninteractive
 apt_sources /repobuild/in/sources.list
-apt_update apt-get -o Acquire::Languages=none
+apt_again "apt-get update" apt_update apt_net -o Acquire::Languages=none
 # shellcheck disable=SC2086 # a list of names
-apt-get -q -y install --no-install-recommends $REPOBUILD_TOOLS
+apt_again "apt-get install" apt_net -q -y install --no-install-recommends $REPOBUILD_TOOLS
 rm -rf /var/lib/apt/lists/*
