@@ -18,6 +18,9 @@ type mirrorFault struct {
 	fault   fault
 	lasting bool
 	reason  string
+	// file is what the error names, when not the fault's match: a mirror
+	// gone for good fails dnf's second try at its metadata.
+	file string
 }
 
 // debianFaults: apt's words for each lasting fault. A stalled body lasts
@@ -38,6 +41,23 @@ var debianFaults = []mirrorFault{
 	{fault: fault{kind: faultCorrupt, match: "socat_*.deb"}, lasting: true, reason: "Hash Sum mismatch"},
 	{fault: fault{kind: faultRedirect, match: "*.deb", times: 1}},
 	{fault: fault{kind: faultRedirect, match: "socat_*.deb"}, lasting: true, reason: "Redirection loop encountered"},
+}
+
+// rpmFaults: dnf's words for each lasting fault, on the RPM fixture.
+var rpmFaults = []mirrorFault{
+	{fault: fault{kind: faultRefused, match: "*.rpm", times: 1, down: 3 * time.Second}},
+	{fault: fault{kind: faultRefused, match: "fx-app-*.rpm"}, lasting: true, reason: "Couldn't connect to server", file: "repodata/repomd.xml"},
+	{fault: fault{kind: fault503, match: "*.rpm", times: 1}},
+	{fault: fault{kind: fault503, match: "fx-app-*.rpm"}, lasting: true, reason: "503"},
+	{fault: fault{kind: fault404, match: "fx-app-*.rpm", times: 1}},
+	{fault: fault{kind: fault404, match: "fx-app-*.rpm"}, lasting: true, reason: "404"},
+	{fault: fault{kind: faultShort, match: "*.rpm", times: 1}},
+	{fault: fault{kind: faultShort, match: "fx-app-*.rpm"}, lasting: true, reason: "transfer closed"},
+	{fault: fault{kind: faultStall, match: "fx-app-*.rpm", times: 1}},
+	{fault: fault{kind: faultCorrupt, match: "*.rpm", times: 1}},
+	{fault: fault{kind: faultCorrupt, match: "fx-app-*.rpm"}, lasting: true, reason: "checksum doesn't match"},
+	{fault: fault{kind: faultRedirect, match: "*.rpm", times: 1}},
+	{fault: fault{kind: faultRedirect, match: "fx-app-*.rpm"}, lasting: true, reason: "redirect"},
 }
 
 func (f mirrorFault) name() string {
@@ -91,6 +111,27 @@ func TestDebianMirrorFaults(t *testing.T) {
 	}
 }
 
+// TestRPMMirrorFaults builds fx-app of the RPM fixture with dnf through a
+// mirror that fails in each way of rpmFaults, as TestDebianMirrorFaults.
+func TestRPMMirrorFaults(t *testing.T) {
+	e := setup(t)
+	e.ensureStandin(t)
+	fx := serveFixture(t, e)
+	pkgs := filepath.Join(t.TempDir(), "packages.yaml")
+	if err := os.WriteFile(pkgs, []byte("dnf: [fx-app]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range rpmFaults {
+		t.Run(tc.name(), func(t *testing.T) {
+			t.Parallel()
+			p := startFaultProxy(t, fx.url, tc.fault)
+			start := time.Now()
+			did := e.faultBuild(t, tc, p, "--distros-dir", fx.distros, "--distro", "fixture9", "--arch", "amd64", "-f", pkgs)
+			tableRow(t, "fixture9 (dnf)", tc, did, time.Since(start))
+		})
+	}
+}
+
 // faultBuild builds through p into a destination that holds an earlier
 // build's file and checks the outcome tc asks for. It returns what
 // repobuild did, in the table's words.
@@ -117,14 +158,17 @@ func (e env) faultBuild(t *testing.T, tc mirrorFault, p *faultProxy, args ...str
 	if err == nil || !asExit(err, &exit) {
 		t.Fatalf("repobuild succeeded (%v) through a lasting %s", err, tc.fault.kind)
 	}
-	file := strings.TrimSuffix(tc.fault.match, "*.deb")
-	for _, want := range []string{"(mirror " + p.URL + ")", p.URL + "/", file, tc.reason} {
+	file := tc.file
+	if file == "" {
+		file = strings.TrimSuffix(strings.TrimSuffix(tc.fault.match, "*.deb"), "*.rpm")
+	}
+	for _, want := range []string{"(mirror " + p.URL + ")", file, tc.reason} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("the error does not say %q:\n%s", want, lastLines(stderr, 30))
 		}
 	}
 	untouched(t, dir, before)
-	return "failed: " + errorLine(stderr, file)
+	return "failed: " + errorLine(stderr, tc.reason)
 }
 
 // poolMatchesUpstream checks every file of the lock in the tree, and the
@@ -153,15 +197,15 @@ func poolMatchesUpstream(t *testing.T, tree, lockFile string, proxy *faultProxy)
 	}
 }
 
-// errorLine is the last line of stderr that names file, trimmed.
-func errorLine(stderr, file string) string {
+// errorLine is the last line of stderr that holds the words, trimmed.
+func errorLine(stderr, words string) string {
 	lines := strings.Split(stderr, "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
-		if l := strings.TrimSpace(lines[i]); strings.Contains(l, file) && strings.Contains(l, "://") {
+		if l := strings.TrimSpace(lines[i]); strings.Contains(l, words) && !strings.HasPrefix(l, "#") {
 			return l
 		}
 	}
-	return "(no line names " + file + ")"
+	return "(no line says " + words + ")"
 }
 
 // tableRow appends the row of tc to $REPOBUILD_FAULTS_TABLE, when set:

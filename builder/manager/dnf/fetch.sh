@@ -49,7 +49,9 @@ case "$version" in
 	destdir=
 	;;
 esac
-# Explicit settings: images ship defaults of their own. strict=1 and no
+# Explicit settings: images ship defaults of their own. A failed download
+# is tried again up to 4 times; a mirror that sends less than 1000 bytes a
+# second for 20 seconds has failed. strict=1 and no
 # --skip-broken: a request that cannot be met fails. Weak dependencies are
 # left out, as the target skips missing ones.
 cat >"$work/dnf.conf" <<EOF
@@ -63,6 +65,9 @@ install_weak_deps=0
 metadata_expire=0
 keepcache=$keepcache
 max_parallel_downloads=$downloads
+retries=4
+timeout=20
+minrate=1000
 ${platform:+module_platform_id=$platform}
 EOF
 
@@ -92,6 +97,18 @@ install_all() {
 }
 installed=false
 
+# install_twice SPEC...: install_all, and once more after 5 seconds when it
+# failed, and not for want of a package: dnf gives up on a file after a few
+# failures of its only mirror, and keeps what it downloaded in the package
+# cache.
+install_twice() {
+	install_all "$@" && return 0
+	! rb_resolution "$work/log" || return 1
+	echo "repobuild: dnf failed for $arch, and not for want of a package; trying again in 5 seconds" >&2
+	sleep 5
+	install_all "$@"
+}
+
 echo "repobuild: dnf $version for $arch, releasever $REPOBUILD_RELEASEVER${platform:+, $platform}"
 rb_requests
 # Every request at once first: each start of dnf loads the metadata anew,
@@ -99,10 +116,10 @@ rb_requests
 # that is not for want of a package (mirror, network, signature) stops the
 # build there, before any optional request could be skipped for it.
 # shellcheck disable=SC2086 # specs hold no white space
-if [ -n "$required$optional" ] && ! install_all $required $optional; then
+if [ -n "$required$optional" ] && ! install_twice $required $optional; then
 	if ! rb_resolution "$work/log"; then
 		cat "$work/log" >&2
-		echo "repobuild: dnf failed for $arch, and not for want of a package (see above)" >&2
+		echo "repobuild: dnf failed for $REPOBUILD_DISTRO/$arch${REPOBUILD_MIRROR:+ (mirror $REPOBUILD_MIRROR)}, and not for want of a package (see above)" >&2
 		exit 1
 	fi
 	# shellcheck disable=SC2086
