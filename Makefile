@@ -3,7 +3,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: all tools example test unit fuzz bench setup start stop fresh-check clean release lint
+.PHONY: all tools example test unit fuzz bench reliability setup start stop fresh-check clean release lint
 
 all: tools
 
@@ -40,6 +40,10 @@ fuzz:
 
 bench:
 	scripts/bench.sh
+
+# The mirror faults tried (e2e/faults_test.go) and what repobuild did: a table.
+reliability:
+	scripts/reliability.sh
 
 # actionlint (pinned; built by make setup) on every workflow and action.
 lint:

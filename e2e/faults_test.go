@@ -18,46 +18,54 @@ type mirrorFault struct {
 	fault   fault
 	lasting bool
 	reason  string
-	// file is what the error names, when not the fault's match: a mirror
-	// gone for good fails dnf's second try at its metadata.
-	file string
+	file    string // what the error names, when not the fault's match
 }
 
 // debianFaults: apt's words for each lasting fault. A stalled body lasts
 // 2 rounds of 4 attempts of 20 seconds each: only its transient form is
-// tried here (the lasting form fails as a short body does, "Connection
-// timed out", after that bound).
-var debianFaults = []mirrorFault{
-	{fault: fault{kind: faultRefused, match: "*.deb", times: 1, down: 3 * time.Second}},
-	{fault: fault{kind: faultRefused, match: "socat_*.deb"}, lasting: true, reason: "Connection refused"},
-	{fault: fault{kind: fault503, match: "*.deb", times: 1}},
-	{fault: fault{kind: fault503, match: "socat_*.deb"}, lasting: true, reason: "503  Service Unavailable"},
-	{fault: fault{kind: fault404, match: "socat_*.deb", times: 1}},
-	{fault: fault{kind: fault404, match: "socat_*.deb"}, lasting: true, reason: "404  Not Found"},
-	{fault: fault{kind: faultShort, match: "*.deb", times: 1}},
-	{fault: fault{kind: faultShort, match: "socat_*.deb"}, lasting: true, reason: "Error reading from server. Remote end closed connection"},
-	{fault: fault{kind: faultStall, match: "socat_*.deb", times: 1}},
-	{fault: fault{kind: faultCorrupt, match: "*.deb", times: 1}},
-	{fault: fault{kind: faultCorrupt, match: "socat_*.deb"}, lasting: true, reason: "Hash Sum mismatch"},
-	{fault: fault{kind: faultRedirect, match: "*.deb", times: 1}},
-	{fault: fault{kind: faultRedirect, match: "socat_*.deb"}, lasting: true, reason: "Redirection loop encountered"},
-}
+// tried (the lasting form fails as a short body does, "Connection timed
+// out", after that bound).
+var debianFaults = faultRows("*.deb", "socat_*.deb", map[faultKind]words{
+	faultRefused:  {reason: "Connection refused"},
+	fault503:      {reason: "503  Service Unavailable"},
+	fault404:      {reason: "404  Not Found"},
+	faultShort:    {reason: "Error reading from server. Remote end closed connection"},
+	faultCorrupt:  {reason: "Hash Sum mismatch"},
+	faultRedirect: {reason: "Redirection loop encountered"},
+})
 
-// rpmFaults: dnf's words for each lasting fault, on the RPM fixture.
-var rpmFaults = []mirrorFault{
-	{fault: fault{kind: faultRefused, match: "*.rpm", times: 1, down: 3 * time.Second}},
-	{fault: fault{kind: faultRefused, match: "fx-app-*.rpm"}, lasting: true, reason: "Couldn't connect to server", file: "repodata/repomd.xml"},
-	{fault: fault{kind: fault503, match: "*.rpm", times: 1}},
-	{fault: fault{kind: fault503, match: "fx-app-*.rpm"}, lasting: true, reason: "503"},
-	{fault: fault{kind: fault404, match: "fx-app-*.rpm", times: 1}},
-	{fault: fault{kind: fault404, match: "fx-app-*.rpm"}, lasting: true, reason: "404"},
-	{fault: fault{kind: faultShort, match: "*.rpm", times: 1}},
-	{fault: fault{kind: faultShort, match: "fx-app-*.rpm"}, lasting: true, reason: "transfer closed"},
-	{fault: fault{kind: faultStall, match: "fx-app-*.rpm", times: 1}},
-	{fault: fault{kind: faultCorrupt, match: "*.rpm", times: 1}},
-	{fault: fault{kind: faultCorrupt, match: "fx-app-*.rpm"}, lasting: true, reason: "checksum doesn't match"},
-	{fault: fault{kind: faultRedirect, match: "*.rpm", times: 1}},
-	{fault: fault{kind: faultRedirect, match: "fx-app-*.rpm"}, lasting: true, reason: "redirect"},
+// rpmFaults: dnf's words for each lasting fault, on the RPM fixture. A
+// mirror gone for good fails dnf's second try at its metadata.
+var rpmFaults = faultRows("*.rpm", "fx-app-*.rpm", map[faultKind]words{
+	faultRefused:  {reason: "Couldn't connect to server", file: "repodata/repomd.xml"},
+	fault503:      {reason: "Status code: 503"},
+	fault404:      {reason: "Status code: 404"},
+	faultShort:    {reason: "transfer closed"},
+	faultCorrupt:  {reason: "checksum doesn't match"},
+	faultRedirect: {reason: "redirects"},
+})
+
+// words are what a lasting fault's error must say besides the mirror: the
+// reason, and the file when it is not the faulty package.
+type words struct{ reason, file string }
+
+// faultRows makes a table: for each fault, a transient row (the first
+// attempt at every file matching all; for a 404 and a stall, at the
+// package one) and, where lasting has the words for it, a lasting one at
+// the package one.
+func faultRows(all, one string, lasting map[faultKind]words) []mirrorFault {
+	var rows []mirrorFault
+	for _, k := range []faultKind{faultRefused, fault503, fault404, faultShort, faultStall, faultCorrupt, faultRedirect} {
+		match := all
+		if k == fault404 || k == faultStall {
+			match = one
+		}
+		rows = append(rows, mirrorFault{fault: fault{kind: k, match: match, times: 1, down: 3 * time.Second}})
+		if w, ok := lasting[k]; ok {
+			rows = append(rows, mirrorFault{fault: fault{kind: k, match: one}, lasting: true, reason: w.reason, file: w.file})
+		}
+	}
+	return rows
 }
 
 func (f mirrorFault) name() string {
@@ -152,7 +160,7 @@ func (e env) faultBuild(t *testing.T, tc mirrorFault, p *faultProxy, args ...str
 			t.Fatalf("locks in the output: %v", locks)
 		}
 		poolMatchesUpstream(t, out, locks[0], p)
-		return fmt.Sprintf("retried and succeeded (%d faults injected)", len(injected))
+		return fmt.Sprintf("retried and succeeded (faults injected: %d)", len(injected))
 	}
 	var exit *exec.ExitError
 	if err == nil || !asExit(err, &exit) {
