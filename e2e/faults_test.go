@@ -24,26 +24,29 @@ type mirrorFault struct {
 // debianFaults: apt's words for each lasting fault. A stalled body lasts
 // 2 rounds of 4 attempts of 20 seconds each: only its transient form is
 // tried (the lasting form fails as a short body does, "Connection timed
-// out", after that bound).
-var debianFaults = faultRows("*.deb", "socat_*.deb", map[faultKind]words{
+// out", after that bound). The signed index, too, may fail.
+var debianFaults = append(faultRows("*.deb", "socat_*.deb", map[faultKind]words{
 	faultRefused:  {reason: "Connection refused"},
 	fault503:      {reason: "503  Service Unavailable"},
 	fault404:      {reason: "404  Not Found"},
 	faultShort:    {reason: "Error reading from server. Remote end closed connection"},
 	faultCorrupt:  {reason: "Hash Sum mismatch"},
 	faultRedirect: {reason: "Redirection loop encountered"},
-})
+}), mirrorFault{fault: fault{kind: fault503, match: "InRelease", times: 1}},
+	mirrorFault{fault: fault{kind: fault503, match: "InRelease"}, lasting: true, reason: "503  Service Unavailable"})
 
 // rpmFaults: dnf's words for each lasting fault, on the RPM fixture. A
-// mirror gone for good fails dnf's second try at its metadata.
-var rpmFaults = faultRows("*.rpm", "fx-app-*.rpm", map[faultKind]words{
+// mirror gone for good fails dnf's second try at its metadata. The
+// repository's metadata, too, may fail.
+var rpmFaults = append(faultRows("*.rpm", "fx-app-*.rpm", map[faultKind]words{
 	faultRefused:  {reason: "Couldn't connect to server", file: "repodata/repomd.xml"},
 	fault503:      {reason: "Status code: 503"},
 	fault404:      {reason: "Status code: 404"},
 	faultShort:    {reason: "transfer closed"},
 	faultCorrupt:  {reason: "checksum doesn't match"},
 	faultRedirect: {reason: "redirects"},
-})
+}), mirrorFault{fault: fault{kind: fault503, match: "repomd.xml", times: 1}},
+	mirrorFault{fault: fault{kind: fault503, match: "repomd.xml"}, lasting: true, reason: "Status code: 503"})
 
 // words are what a lasting fault's error must say besides the mirror: the
 // reason, and the file when it is not the faulty package.
@@ -70,6 +73,9 @@ func faultRows(all, one string, lasting map[faultKind]words) []mirrorFault {
 
 func (f mirrorFault) name() string {
 	n := strings.ReplaceAll(string(f.fault.kind), " ", "-")
+	if !strings.Contains(f.fault.match, "*") {
+		n += "-" + f.fault.match
+	}
 	if f.lasting {
 		return n + "/lasting"
 	}

@@ -30,7 +30,9 @@ ln -s "$cache/yum" "$root/var/cache/yum"
 # repobuild's plugin (closure.py) names the transaction's files.
 # skip_missing_names_on_install=0: a name that does not exist fails instead
 # of being skipped (yum's default on EL7). EL7's yum downloads in parallel,
-# max_connections at once from one host.
+# max_connections at once from one host. A failed download is tried again
+# up to 4 times (yum.conf(5) retries); a mirror that sends less than 1000
+# bytes a second for 20 seconds has failed (timeout, minrate).
 cat >"$work/yum.conf" <<EOF
 [main]
 cachedir=/var/cache/yum/\$basearch/\$releasever
@@ -42,6 +44,9 @@ obsoletes=1
 exactarch=1
 skip_missing_names_on_install=0
 metadata_expire=0
+retries=4
+timeout=20
+minrate=1000
 EOF
 
 # Without -y: --assumeno and -y together are not clear to every yum. With
