@@ -1,0 +1,107 @@
+// Package frontend is repobuild as a BuildKit frontend: the packages file
+// is the build's "Dockerfile" (-f packages.yaml, a `# syntax=` line on
+// top), the CLI's options are build args, --platform names the
+// architectures and --target picks the result. It calls the builder the
+// CLI calls, on the worker's own platform.
+//
+// The frontend image runs Build through grpcclient.RunFromEnvironment
+// (cmd/repobuild-frontend).
+package frontend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+
+	"github.com/moby/buildkit/frontend/dockerui"
+	gwclient "github.com/moby/buildkit/frontend/gateway/client"
+
+	"github.com/repobuild/repobuild/builder"
+	"github.com/repobuild/repobuild/distros"
+	"github.com/repobuild/repobuild/packages"
+	"github.com/repobuild/repobuild/plan"
+)
+
+// DefaultFilename is the packages file read from the dockerfile local when
+// the request names none (buildctl without --opt filename).
+const DefaultFilename = "packages.yaml"
+
+// Build is the frontend's gateway build function.
+func Build(ctx context.Context, c gwclient.Client) (*gwclient.Result, error) {
+	bc, err := dockerui.NewClient(withDefaultFilename{c})
+	if err != nil {
+		return nil, err
+	}
+	cat, err := distros.Default()
+	if err != nil {
+		return nil, err
+	}
+	if len(bc.BuildPlatforms) == 0 {
+		return nil, errors.New("the builder reports no worker platforms")
+	}
+	req, err := parseRequest(input{
+		BuildArgs: bc.BuildArgs,
+		Target:    bc.Target,
+		Platforms: bc.TargetPlatforms,
+		Worker:    bc.BuildPlatforms[0],
+		NoCache:   bc.IsNoCache(""),
+	}, cat.Names())
+	if err != nil {
+		return nil, err
+	}
+	src, err := bc.ReadEntrypoint(ctx, "YAML")
+	if err != nil {
+		name := withDefaultFilename{c}.BuildOpts().Opts["filename"]
+		return nil, fmt.Errorf("reading the packages file %s from the build's dockerfile directory: %w", name, err)
+	}
+	f, err := packages.Parse(src.SourceMap.Filename, src.SourceMap.Data)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := plan.Make(f, cat, req.Distros, req.Arches)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range targets {
+		for _, w := range t.Warnings {
+			src.Warn(ctx, t.String()+": "+w, gwclient.WarnOpts{})
+		}
+	}
+	b := builder.New(targets, req.Options()...)
+	build := b.Build
+	if req.Target == TargetNginx {
+		build = b.BuildNginxImage
+	}
+	res, reports, err := build(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if req.Target == TargetNginx {
+		if err := labelImages(res, targets); err != nil {
+			return nil, err
+		}
+	}
+	meta, err := Metadata(reports)
+	if err != nil {
+		return nil, err
+	}
+	res.AddMeta(MetadataKey, meta)
+	return res, nil
+}
+
+// withDefaultFilename is a gateway client whose request names
+// DefaultFilename when it names no file.
+type withDefaultFilename struct{ gwclient.Client }
+
+func (c withDefaultFilename) BuildOpts() gwclient.BuildOpts {
+	o := c.Client.BuildOpts()
+	if _, ok := o.Opts["filename"]; !ok {
+		o.Opts = maps.Clone(o.Opts)
+		if o.Opts == nil {
+			o.Opts = map[string]string{}
+		}
+		o.Opts["filename"] = DefaultFilename
+	}
+	return o
+}
