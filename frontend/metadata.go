@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/moby/buildkit/exporter/containerimage/exptypes"
@@ -94,8 +95,12 @@ func labelImages(res *gwclient.Result, targets []plan.Target) error {
 	}
 	var distros, arches []string
 	for _, t := range targets {
-		distros = appendNew(distros, t.Distro.Name)
-		arches = appendNew(arches, t.Arch)
+		if !slices.Contains(distros, t.Distro.Name) {
+			distros = append(distros, t.Distro.Name)
+		}
+		if !slices.Contains(arches, t.Arch) {
+			arches = append(arches, t.Arch)
+		}
 	}
 	labels := map[string]string{
 		LabelDistros: strings.Join(distros, ","),
@@ -121,13 +126,4 @@ func labelImages(res *gwclient.Result, targets []plan.Target) error {
 		res.AddMeta(key, data)
 	}
 	return nil
-}
-
-func appendNew(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
 }

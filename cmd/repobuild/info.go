@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/repobuild/repobuild/builder/buildkitd"
+	"github.com/repobuild/repobuild/internal/version"
 )
 
 func newDistrosCommand() *cobra.Command {
@@ -99,11 +100,11 @@ func newPlanCommand() *cobra.Command {
 func newVersionCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
-		Short:   "Print the BuildKit version repobuild speaks",
+		Short:   "Print repobuild's version and the BuildKit version it speaks",
 		Example: "  repobuild version",
 		Args:    cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
-			fmt.Fprintf(cmd.OutOrStdout(), "repobuild (BuildKit client %s)\n", buildkitd.ClientVersion())
+			fmt.Fprintf(cmd.OutOrStdout(), "repobuild %s (BuildKit client %s)\n", version.String(), buildkitd.ClientVersion())
 		},
 	}
 }

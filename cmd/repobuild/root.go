@@ -71,7 +71,7 @@ tree that hosts without network access install from.`,
 	fl.StringArrayVar(&f.cacheTo, "cache-to", nil, "export the build cache: type=local,dest=DIR | type=registry,ref=REF | type=gha (as buildx)")
 	fl.StringArrayVar(&f.cacheFrom, "cache-from", nil, "import a build cache: type=local,src=DIR | type=registry,ref=REF | type=gha (as buildx)")
 	fl.StringVar(&f.nginxImage, "nginx-image", "", "base of type=nginx outputs, used as is (default "+builder.DefaultNginxImage+" through --registry-mirror)")
-	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newDockerfileCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand(), newServeCommand())
+	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newDockerfileCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand(), newServeCommand(), newFrontendCommand())
 	return cmd
 }
 
