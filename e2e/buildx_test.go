@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,10 +43,17 @@ func (e env) buildx(t *testing.T) buildx {
 // run runs the docker CLI with the test's config.
 func (b buildx) run(t *testing.T, args ...string) (string, error) {
 	t.Helper()
+	return b.runIn(t, "", args...)
+}
+
+// runIn runs the docker CLI with the test's config in dir.
+func (b buildx) runIn(t *testing.T, dir string, args ...string) (string, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "docker", args...)
 	cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+b.config)
+	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
@@ -82,4 +90,30 @@ func TestFrontendBuildx(t *testing.T) {
 	sameTree(t, "the tree docker buildx wrote", treeSums(t, out), want)
 	checkFrontendMetadata(t, meta, out)
 	e.install(t, "debian12", arches, pkgs, out)
+
+	t.Run("bake", func(t *testing.T) {
+		var hcl strings.Builder
+		distros := []string{"debian12", "debian13"}
+		fmt.Fprintf(&hcl, "group \"default\" {\n  targets = [\"%s\"]\n}\n", strings.Join(distros, `", "`))
+		for _, d := range distros {
+			fmt.Fprintf(&hcl, `target %q {
+  dockerfile = "packages.yaml"
+  args = { DISTRO = %q, REGISTRY_MIRROR = %q }
+  platforms = ["linux/amd64", "linux/arm64"]
+  output = ["type=local,dest=out/%s"]
+}
+`, d, d, e.mirror, d)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "docker-bake.hcl"), []byte(hcl.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		log, err := bx.runIn(t, dir, "buildx", "bake", "--builder", bx.builder, "--progress", "plain")
+		if err != nil {
+			t.Fatalf("docker buildx bake: %v\n%s\n%s", err, hcl.String(), lastLines(log, 40))
+		}
+		t.Logf("docker buildx bake: %s", time.Since(start).Round(100*time.Millisecond))
+		sameTree(t, "debian12 from bake", treeSums(t, filepath.Join(dir, "out", "debian12")), want)
+		sameTree(t, "debian13 from bake", treeSums(t, filepath.Join(dir, "out", "debian13")), treeSums(t, e.build(t, "debian13", arches, pkgs)))
+	})
 }
