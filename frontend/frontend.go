@@ -46,6 +46,8 @@ func Build(ctx context.Context, c gwclient.Client) (*gwclient.Result, error) {
 		Platforms: bc.TargetPlatforms,
 		Worker:    bc.BuildPlatforms[0],
 		NoCache:   bc.IsNoCache(""),
+		// dockerui's: the request's multi-platform, or several platforms.
+		MultiPlatform: bc.MultiPlatformRequested,
 	}, cat.Names())
 	if err != nil {
 		return nil, err
@@ -78,6 +80,9 @@ func Build(ctx context.Context, c gwclient.Client) (*gwclient.Result, error) {
 		return nil, err
 	}
 	if req.Target == TargetNginx {
+		if res, err = onlyPlatforms(res, req.Platforms); err != nil {
+			return nil, err
+		}
 		if err := labelImages(res, targets); err != nil {
 			return nil, err
 		}

@@ -4,29 +4,15 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
-
-	"github.com/moby/buildkit/exporter/containerimage/exptypes"
-	gwclient "github.com/moby/buildkit/frontend/gateway/client"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/repobuild/repobuild/builder"
 	"github.com/repobuild/repobuild/internal/version"
-	"github.com/repobuild/repobuild/plan"
 )
 
 // MetadataKey is the result metadata key of the build's summary. BuildKit
 // copies result metadata whose key starts with "frontend." into the solve
 // response, which buildx writes to its --metadata-file.
 const MetadataKey = "frontend.repobuild"
-
-// The labels of the nginx image, beside the description.
-const (
-	LabelDistros = "repobuild.distros"
-	LabelArches  = "repobuild.arches"
-	LabelVersion = "repobuild.version"
-)
 
 // Summary is what the build resolved, as the solve response carries it.
 type Summary struct {
@@ -84,46 +70,4 @@ func ParseMetadata(v []byte) (Summary, error) {
 	var s Summary
 	err = json.Unmarshal(data, &s)
 	return s, err
-}
-
-// labelImages adds the distros, architectures and repobuild's version to
-// the config of every platform's image of res.
-func labelImages(res *gwclient.Result, targets []plan.Target) error {
-	var ps exptypes.Platforms
-	if err := json.Unmarshal(res.Metadata[exptypes.ExporterPlatformsKey], &ps); err != nil {
-		return fmt.Errorf("the image result names no platforms: %w", err)
-	}
-	var distros, arches []string
-	for _, t := range targets {
-		if !slices.Contains(distros, t.Distro.Name) {
-			distros = append(distros, t.Distro.Name)
-		}
-		if !slices.Contains(arches, t.Arch) {
-			arches = append(arches, t.Arch)
-		}
-	}
-	labels := map[string]string{
-		LabelDistros: strings.Join(distros, ","),
-		LabelArches:  strings.Join(arches, ","),
-		LabelVersion: version.String(),
-	}
-	for _, p := range ps.Platforms {
-		key := exptypes.ExporterImageConfigKey + "/" + p.ID
-		var cfg ocispecs.Image
-		if err := json.Unmarshal(res.Metadata[key], &cfg); err != nil {
-			return fmt.Errorf("image config of %s: %w", p.ID, err)
-		}
-		if cfg.Config.Labels == nil {
-			cfg.Config.Labels = map[string]string{}
-		}
-		for k, v := range labels {
-			cfg.Config.Labels[k] = v
-		}
-		data, err := json.Marshal(cfg)
-		if err != nil {
-			return err
-		}
-		res.AddMeta(key, data)
-	}
-	return nil
 }

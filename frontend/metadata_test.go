@@ -1,13 +1,9 @@
 package frontend
 
 import (
-	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/moby/buildkit/exporter/containerimage/exptypes"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/repobuild/repobuild/builder"
 	"github.com/repobuild/repobuild/builder/lock"
@@ -59,38 +55,5 @@ func TestMetadata(t *testing.T) {
 		Bytes: 1000, Fetched: 700, LockDigest: digest, Skipped: []string{"debian-builder"}}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("summary = %+v\nwant      %+v", got, want)
-	}
-}
-
-func TestLabelImages(t *testing.T) {
-	var images []builder.PlatformImage
-	for _, p := range builder.ImagePlatforms {
-		images = append(images, builder.PlatformImage{Platform: p, Config: ocispecs.Image{Config: ocispecs.ImageConfig{
-			Labels: map[string]string{ocispecs.AnnotationDescription: "repobuild repositories"}}}})
-	}
-	res, err := builder.PlatformResult(images)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := labelImages(res, targets(t, []string{"debian12", "rocky9"}, []string{"amd64", "arm64"})); err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]string{
-		ocispecs.AnnotationDescription: "repobuild repositories",
-		LabelDistros:                   "debian12,rocky9",
-		LabelArches:                    "amd64,arm64",
-		LabelVersion:                   version.String(),
-	}
-	for _, id := range []string{"linux/amd64", "linux/arm64"} {
-		var cfg ocispecs.Image
-		if err := json.Unmarshal(res.Metadata[exptypes.ExporterImageConfigKey+"/"+id], &cfg); err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(cfg.Config.Labels, want) {
-			t.Errorf("%s labels = %v\nwant %v", id, cfg.Config.Labels, want)
-		}
-		if cfg.Platform.Architecture != id[len("linux/"):] {
-			t.Errorf("%s config's platform = %v", id, cfg.Platform)
-		}
 	}
 }

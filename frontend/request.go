@@ -32,6 +32,10 @@ const (
 	ArgEmulate        = "EMULATE"
 	ArgNoCache        = "NO_CACHE"
 	ArgNginxImage     = "NGINX_IMAGE"
+	// ArgArch names the architectures to resolve, as the CLI's --arch,
+	// whatever platforms the request has: a builder of several nodes hands
+	// each node only its own platforms.
+	ArgArch = "ARCH"
 	// ArgImagePrefix starts an image override: IMAGE_DEBIAN12=REF is the
 	// CLI's --image debian12=REF. The distro's name is matched without
 	// case, with any character but a letter or digit written as '_'.
@@ -52,6 +56,9 @@ type Request struct {
 	NoCache        bool
 	NginxImage     string
 	Images         map[string]string
+	// Platforms are the platforms the request names, which the nginx
+	// image is limited to; none: every one of builder.ImagePlatforms.
+	Platforms []ocispecs.Platform
 }
 
 // input is the part of a BuildKit request the frontend reads, as dockerui
@@ -64,6 +71,9 @@ type input struct {
 	Worker ocispecs.Platform
 	// NoCache is the request's own no-cache (buildx --no-cache).
 	NoCache bool
+	// MultiPlatform is the request's multi-platform, which buildx sets on
+	// every node's part of a build it splits across nodes.
+	MultiPlatform bool
 }
 
 // parseRequest reads in against the names of the known distros.
@@ -83,7 +93,7 @@ func parseRequest(in input, known []string) (Request, error) {
 	if r.Target, err = parseTarget(in.Target); err != nil {
 		return Request{}, err
 	}
-	if r.Arches, err = arches(in.Platforms, in.Worker); err != nil {
+	if r.Arches, r.Platforms, err = arches(in, args[ArgArch]); err != nil {
 		return Request{}, err
 	}
 	if r.Mirror != "" {
@@ -119,25 +129,41 @@ func parseTarget(t string) (string, error) {
 	return "", fmt.Errorf("unknown target %q (use %s, the default, or %s)", t, TargetTree, TargetNginx)
 }
 
-// arches are the architectures of the request's platforms, or the
-// worker's.
-func arches(ps []ocispecs.Platform, worker ocispecs.Platform) ([]string, error) {
-	if len(ps) == 0 {
-		ps = []ocispecs.Platform{worker}
-	}
+// arches are the architectures to resolve: ARCH's, else the request's
+// platforms', else the worker's; and the request's platforms, normalised.
+func arches(in input, arch string) ([]string, []ocispecs.Platform, error) {
 	var names []string
-	for _, p := range ps {
+	var ps []ocispecs.Platform
+	for _, p := range in.Platforms {
 		p = platforms.Normalize(p)
 		if p.OS != "linux" || (p.Variant != "" && p.Architecture != "amd64") {
-			return nil, fmt.Errorf("platform %s: repobuild builds for linux/amd64 and linux/arm64", platforms.Format(p))
+			return nil, nil, fmt.Errorf("platform %s: repobuild builds for linux/amd64 and linux/arm64", platforms.Format(p))
 		}
 		names = append(names, p.Architecture)
+		ps = append(ps, p)
+	}
+	if len(names) > 0 {
+		if _, err := plan.Arches(names); err != nil {
+			return nil, nil, fmt.Errorf("platform: %w", err)
+		}
+	}
+	if arch != "" {
+		out, err := plan.Arches([]string{arch})
+		if err != nil {
+			return nil, nil, fmt.Errorf("build arg %s: %w", ArgArch, err)
+		}
+		return out, ps, nil
+	}
+	if in.MultiPlatform && len(ps) == 1 {
+		return nil, nil, fmt.Errorf("this multi-platform build came with the one platform %s: a builder of several nodes split it, "+
+			"and this node would resolve %s alone; name every architecture with the build arg %s (e.g. %s=amd64,arm64), which each node then resolves",
+			platforms.Format(ps[0]), ps[0].Architecture, ArgArch, ArgArch)
+	}
+	if len(names) == 0 {
+		names = []string{platforms.Normalize(in.Worker).Architecture}
 	}
 	out, err := plan.Arches(names)
-	if err != nil {
-		return nil, fmt.Errorf("platform: %w", err)
-	}
-	return out, nil
+	return out, ps, err
 }
 
 func boolArg(args map[string]string, name string) (bool, error) {

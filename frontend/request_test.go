@@ -11,7 +11,10 @@ import (
 	"github.com/repobuild/repobuild/builder"
 )
 
-var amd64 = ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+var (
+	amd64 = ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	arm64 = ocispecs.Platform{OS: "linux", Architecture: "arm64"}
+)
 
 func platformList(t *testing.T, names ...string) []ocispecs.Platform {
 	t.Helper()
@@ -41,15 +44,30 @@ func TestParseRequest(t *testing.T) {
 		target    string
 		platforms []string
 		noCache   bool
+		multi     bool
 		want      Request
 		wantErr   string
 	}{
 		{name: "defaults: the worker's platform, the tree", args: map[string]string{"DISTRO": "debian12"}, want: base},
 		{name: "distros and platforms", args: map[string]string{"DISTRO": "debian12, rocky9,debian12"},
 			platforms: []string{"linux/amd64", "linux/arm64/v8"},
-			want:      with(func(r *Request) { r.Distros = []string{"debian12", "rocky9"}; r.Arches = []string{"amd64", "arm64"} })},
+			want: with(func(r *Request) {
+				r.Distros, r.Arches = []string{"debian12", "rocky9"}, []string{"amd64", "arm64"}
+				r.Platforms = []ocispecs.Platform{amd64, arm64}
+			})},
 		{name: "arm64 alone", args: map[string]string{"DISTRO": "debian12"}, platforms: []string{"arm64"},
-			want: with(func(r *Request) { r.Arches = []string{"arm64"} })},
+			want: with(func(r *Request) { r.Arches, r.Platforms = []string{"arm64"}, []ocispecs.Platform{arm64} })},
+		{name: "ARCH over the platforms", args: map[string]string{"DISTRO": "debian12", "ARCH": "x86_64,arm64"}, platforms: []string{"linux/arm64"},
+			want: with(func(r *Request) { r.Arches, r.Platforms = []string{"amd64", "arm64"}, []ocispecs.Platform{arm64} })},
+		{name: "one node of a split build, with ARCH", args: map[string]string{"DISTRO": "debian12", "ARCH": "amd64,arm64"}, platforms: []string{"linux/amd64"}, multi: true,
+			want: with(func(r *Request) { r.Arches, r.Platforms = []string{"amd64", "arm64"}, []ocispecs.Platform{amd64} })},
+		{name: "multi-platform, both platforms", args: map[string]string{"DISTRO": "debian12"}, platforms: []string{"linux/amd64", "linux/arm64"}, multi: true,
+			want: with(func(r *Request) {
+				r.Arches, r.Platforms = []string{"amd64", "arm64"}, []ocispecs.Platform{amd64, arm64}
+			})},
+		{name: "one node of a split build", args: map[string]string{"DISTRO": "debian12"}, platforms: []string{"linux/arm64"}, multi: true,
+			wantErr: "this multi-platform build came with the one platform linux/arm64: a builder of several nodes split it, and this node would resolve arm64 alone; name every architecture with the build arg ARCH"},
+		{name: "bad ARCH", args: map[string]string{"DISTRO": "debian12", "ARCH": "armhf"}, wantErr: `build arg ARCH: unknown architecture "armhf"`},
 		{name: "the nginx image", args: map[string]string{"DISTRO": "debian12"}, target: "nginx",
 			want: with(func(r *Request) { r.Target = TargetNginx })},
 		{name: "every option", args: map[string]string{
@@ -81,7 +99,7 @@ func TestParseRequest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseRequest(input{BuildArgs: tt.args, Target: tt.target, Platforms: platformList(t, tt.platforms...), Worker: amd64, NoCache: tt.noCache}, known)
+			got, err := parseRequest(input{BuildArgs: tt.args, Target: tt.target, Platforms: platformList(t, tt.platforms...), Worker: amd64, NoCache: tt.noCache, MultiPlatform: tt.multi}, known)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want one containing %q", err, tt.wantErr)
