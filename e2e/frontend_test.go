@@ -210,3 +210,40 @@ func checkFrontendMetadata(t *testing.T, file, tree string) {
 		}
 	}
 }
+
+// TestFrontendRPMFixture builds the RPM fixture through the frontend, its
+// distro definition in the distros context (the CLI's --distros-dir): the
+// tree is the CLI's.
+func TestFrontendRPMFixture(t *testing.T) {
+	e := setup(t)
+	need(t, "skopeo")
+	e.ensureStandin(t)
+	fx := serveFixture(t, e)
+	ref := e.frontendImage(t)
+	dir := t.TempDir()
+	data, err := os.ReadFile(fx.packages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "packages.yaml"), append([]byte("# syntax="+ref+"\n"), data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	log, err := e.buildctl(t, append(frontendArgs("gateway.v0", ref, dir, "",
+		"build-arg:DISTRO=fixture9", "build-arg:MIRROR="+fx.url, "build-arg:REGISTRY_MIRROR="+e.mirror,
+		"platform=linux/amd64,linux/arm64", "context:distros=local:distros"),
+		"--local", "distros="+fx.distros, "--output", "type=local,dest="+out)...)
+	if err != nil {
+		t.Fatalf("buildctl: %v\n%s", err, lastLines(log, 40))
+	}
+	cliOut := filepath.Join(t.TempDir(), "out")
+	if _, stderr, err := e.repobuild(t, "--distros-dir", fx.distros, "--distro", "fixture9", "--arch", "amd64,arm64",
+		"-f", filepath.Join(dir, "packages.yaml"), "-o", cliOut, "--mirror", fx.url, "--registry-mirror", e.mirror); err != nil {
+		t.Fatalf("repobuild: %v\n%s", err, stderr)
+	}
+	want := treeSums(t, cliOut)
+	if _, ok := want["fixture/9/os/aarch64/repodata/repomd.xml"]; !ok {
+		t.Fatalf("the CLI's tree has no aarch64 repodata: %v", keys(want))
+	}
+	sameTree(t, "the RPM fixture through the frontend", treeSums(t, out), want)
+}

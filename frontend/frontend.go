@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerui"
 	gwclient "github.com/moby/buildkit/frontend/gateway/client"
@@ -33,7 +34,7 @@ func Build(ctx context.Context, c gwclient.Client) (*gwclient.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cat, err := distros.Default()
+	cat, err := catalog(ctx, bc)
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +94,60 @@ func Build(ctx context.Context, c gwclient.Client) (*gwclient.Result, error) {
 	}
 	res.AddMeta(MetadataKey, meta)
 	return res, nil
+}
+
+// DistrosContext is the named build context whose *.yaml distro
+// definitions add to or override the built-in ones, as the CLI's
+// --distros-dir (buildx --build-context distros=DIR; buildctl --local
+// distros=DIR --opt context:distros=local:distros).
+const DistrosContext = "distros"
+
+// catalog is the built-in catalog with the definitions of the request's
+// DistrosContext, if it has one.
+func catalog(ctx context.Context, bc *dockerui.Client) (*distros.Catalog, error) {
+	cat, err := distros.Default()
+	if err != nil {
+		return nil, err
+	}
+	nc, err := bc.NamedContext(DistrosContext, dockerui.ContextOpt{})
+	if err != nil || nc == nil {
+		return cat, err
+	}
+	st, _, err := nc.Load(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the %s context: %w", DistrosContext, err)
+	}
+	def, err := st.Marshal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := bc.GatewayClient().Solve(ctx, gwclient.SolveRequest{Definition: def.ToPB()})
+	if err != nil {
+		return nil, fmt.Errorf("the %s context: %w", DistrosContext, err)
+	}
+	ref, err := res.SingleRef()
+	if err != nil {
+		return nil, err
+	}
+	files, err := ref.ReadDir(ctx, gwclient.ReadDirRequest{Path: "/"})
+	if err != nil {
+		return nil, fmt.Errorf("the %s context: %w", DistrosContext, err)
+	}
+	var errs []error
+	for _, f := range files {
+		if f.IsDir() || !(strings.HasSuffix(f.Path, ".yaml") || strings.HasSuffix(f.Path, ".yml")) {
+			continue
+		}
+		name := DistrosContext + "/" + f.Path
+		data, err := ref.ReadFile(ctx, gwclient.ReadRequest{Filename: "/" + f.Path})
+		if err != nil {
+			err = fmt.Errorf("%s: %w", name, err)
+		} else {
+			err = cat.Add(name, data)
+		}
+		errs = append(errs, err)
+	}
+	return cat, errors.Join(errs...)
 }
 
 // withDefaultFilename is a gateway client whose request names

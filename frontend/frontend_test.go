@@ -3,6 +3,7 @@ package frontend
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -24,7 +25,8 @@ import (
 type fakeGateway struct {
 	gwclient.Client // the methods the frontend does not call
 	opts            map[string]string
-	files           map[string]string
+	files           map[string]string // the dockerfile local's
+	distros         map[string]string // the distros local's
 
 	mu       sync.Mutex
 	locals   []string
@@ -52,9 +54,10 @@ func (f *fakeGateway) Solve(ctx context.Context, req gwclient.SolveRequest) (*gw
 			return nil, err
 		}
 		if id := op.GetSource().GetIdentifier(); strings.HasPrefix(id, "local://") {
-			f.locals = append(f.locals, strings.TrimPrefix(id, "local://"))
+			name := strings.TrimPrefix(id, "local://")
+			f.locals = append(f.locals, name)
 			res := gwclient.NewResult()
-			res.SetRef(fileRef{f.files})
+			res.SetRef(fileRef{map[string]map[string]string{"dockerfile": f.files, "distros": f.distros}[name]})
 			return res, nil
 		}
 	}
@@ -77,7 +80,7 @@ type fileRef struct{ files map[string]string }
 func (r fileRef) ToState() (llb.State, error)    { return llb.Scratch(), nil }
 func (r fileRef) Evaluate(context.Context) error { return nil }
 func (r fileRef) ReadFile(_ context.Context, req gwclient.ReadRequest) ([]byte, error) {
-	data, ok := r.files[req.Filename]
+	data, ok := r.files[strings.TrimPrefix(req.Filename, "/")]
 	if !ok {
 		return nil, os.ErrNotExist
 	}
@@ -87,7 +90,11 @@ func (r fileRef) StatFile(context.Context, gwclient.StatRequest) (*fstypes.Stat,
 	return nil, errors.New("no stat")
 }
 func (r fileRef) ReadDir(context.Context, gwclient.ReadDirRequest) ([]*fstypes.Stat, error) {
-	return nil, errors.New("no readdir")
+	var out []*fstypes.Stat
+	for _, name := range slices.Sorted(maps.Keys(r.files)) {
+		out = append(out, &fstypes.Stat{Path: name, Mode: 0o644})
+	}
+	return out, nil
 }
 
 const goodFile = `# syntax=127.0.0.1:5000/repobuild/frontend:test
@@ -95,11 +102,22 @@ common:
   - curl
 `
 
+// fixture9 is the RPM fixture's distro definition.
+func fixture9(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/rpmworld/distros/fixture9.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
 func TestBuildRequests(t *testing.T) {
 	tests := []struct {
 		name    string
 		opts    map[string]string
 		files   map[string]string
+		distros map[string]string
 		wantErr string
 		// built says the request got as far as the build's solves.
 		built bool
@@ -112,6 +130,13 @@ func TestBuildRequests(t *testing.T) {
 			files: map[string]string{"repos.yaml": goodFile}, built: true},
 		{name: "the nginx target", opts: map[string]string{"build-arg:DISTRO": "debian12", "target": "nginx"},
 			files: map[string]string{"packages.yaml": goodFile}, built: true},
+		{name: "a distro of the distros context",
+			opts:  map[string]string{"build-arg:DISTRO": "fixture9", "context:distros": "local:distros"},
+			files: map[string]string{"packages.yaml": "dnf:\n  - fx-app\n"}, distros: map[string]string{"fixture9.yaml": fixture9(t), "README": "not one"}, built: true},
+		{name: "a bad definition in the distros context", early: true,
+			opts:  map[string]string{"build-arg:DISTRO": "debian12", "context:distros": "local:distros"},
+			files: map[string]string{"packages.yaml": goodFile}, distros: map[string]string{"fixture9.yaml": "name: fixture9\nos: [\n"},
+			wantErr: "distros/fixture9.yaml: "},
 		{name: "no distro", early: true, opts: map[string]string{}, files: map[string]string{"packages.yaml": goodFile},
 			wantErr: "no distro given: set the build arg DISTRO to one or more of "},
 		{name: "unknown distro", early: true, opts: map[string]string{"build-arg:DISTRO": "debian99"}, files: map[string]string{"packages.yaml": goodFile},
@@ -130,7 +155,7 @@ func TestBuildRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			gw := &fakeGateway{opts: tt.opts, files: tt.files}
+			gw := &fakeGateway{opts: tt.opts, files: tt.files, distros: tt.distros}
 			_, err := Build(context.Background(), gw)
 			t.Logf("error: %v", err)
 			if tt.built != (gw.built > 0) {
@@ -143,11 +168,16 @@ func TestBuildRequests(t *testing.T) {
 			} else if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("error = %v, want one containing %q", err, tt.wantErr)
 			}
-			wantLocals := []string{"dockerfile"}
-			if tt.early {
-				wantLocals = nil
+			var wantLocals []string
+			if tt.opts["context:distros"] != "" {
+				wantLocals = append(wantLocals, "distros")
 			}
-			if !slices.Equal(gw.locals, wantLocals) {
+			if !tt.early {
+				wantLocals = append(wantLocals, "dockerfile")
+			}
+			// dockerui reads a named local context twice: its
+			// .dockerignore, then the context.
+			if !slices.Equal(slices.Compact(gw.locals), wantLocals) {
 				t.Errorf("locals read: %v, want %v", gw.locals, wantLocals)
 			}
 		})
