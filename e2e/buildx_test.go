@@ -121,8 +121,11 @@ func TestFrontendBuildx(t *testing.T) {
 			t.Fatalf("docker buildx bake: %v\n%s\n%s", err, hcl.String(), lastLines(log, 40))
 		}
 		t.Logf("docker buildx bake: %s", time.Since(start).Round(100*time.Millisecond))
-		sameTree(t, "debian12 from bake", treeSums(t, filepath.Join(dir, "out", "debian12")), want)
-		sameTree(t, "debian13 from bake", treeSums(t, filepath.Join(dir, "out", "debian13")), treeSums(t, e.build(t, "debian13", arches, pkgs)))
+		// Release has the Date its index step ran: a step BuildKit's
+		// garbage collection took from the cache since (the builder is
+		// shared) runs again with a Date of its own.
+		sameTree(t, "debian12 from bake", undated(t, filepath.Join(dir, "out", "debian12")), undated(t, out))
+		sameTree(t, "debian13 from bake", undated(t, filepath.Join(dir, "out", "debian13")), undated(t, e.build(t, "debian13", arches, pkgs)))
 	})
 }
 
