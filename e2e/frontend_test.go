@@ -176,6 +176,14 @@ func TestFrontend(t *testing.T) {
 			if labels[frontend.LabelDistros] != "debian12" || labels[frontend.LabelArches] != "amd64,arm64" || labels[frontend.LabelVersion] == "" {
 				t.Errorf("%s image labels: %v", arch, labels)
 			}
+			// It serves: nginx answers, and apt on the platform installs
+			// from it with the network off.
+			res := e.runImage(t, image, arch, nginxAptScript, map[string]string{"DEB": "clients/install.sh", "PACKAGES": "curl"},
+				"health", "installed", "install.log")
+			checkResponse(t, arch+": GET /healthz", res["health"], "200", "text/plain", "ok\n")
+			if !strings.Contains(res["installed"], "curl install ok installed\n") {
+				t.Errorf("%s: curl is not installed from the nginx image:\n%s\n%s", arch, res["installed"], res["install.log"])
+			}
 		}
 	})
 }
