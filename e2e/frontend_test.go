@@ -111,6 +111,20 @@ func TestFrontend(t *testing.T) {
 		sameTree(t, "the tree through dockerfile.v0 and # syntax=", treeSums(t, out), want)
 		checkFrontendMetadata(t, meta, cliOut)
 	})
+	t.Run("BUILDKIT_SYNTAX", func(t *testing.T) {
+		// The file without its syntax line: the build arg names the frontend.
+		plain := t.TempDir()
+		if err := os.WriteFile(filepath.Join(plain, "packages.yaml"), []byte("common:\n  - curl\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "out")
+		log, err := e.buildctl(t, append(frontendArgs("dockerfile.v0", ref, plain, "packages.yaml", append(request, "build-arg:BUILDKIT_SYNTAX="+ref)...),
+			"--output", "type=local,dest="+out)...)
+		if err != nil {
+			t.Fatalf("buildctl: %v\n%s", err, lastLines(log, 40))
+		}
+		sameTree(t, "the tree through BUILDKIT_SYNTAX", treeSums(t, out), want)
+	})
 
 	t.Run("bad requests", func(t *testing.T) {
 		bad := filepath.Join(t.TempDir(), "bad")
