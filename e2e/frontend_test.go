@@ -126,80 +126,89 @@ func TestFrontend(t *testing.T) {
 		sameTree(t, "the tree through BUILDKIT_SYNTAX", treeSums(t, out), want)
 	})
 
-	t.Run("bad requests", func(t *testing.T) {
-		bad := filepath.Join(t.TempDir(), "bad")
-		if err := os.MkdirAll(bad, 0o755); err != nil {
+	t.Run("bad requests", func(t *testing.T) { badRequests(t, e, ref, dir) })
+	t.Run("nginx", func(t *testing.T) { nginxTarget(t, e, ref, dir, request, want) })
+}
+
+// badRequests: no DISTRO, an unknown distro, a missing package and a bad
+// line fail through the frontend with their messages, exporting nothing.
+// dir holds a good packages.yaml.
+func badRequests(t *testing.T, e env, ref, dir string) {
+	bad := filepath.Join(t.TempDir(), "bad")
+	if err := os.MkdirAll(bad, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(bad, name), []byte("# syntax="+ref+"\n"+body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		write := func(name, body string) {
-			if err := os.WriteFile(filepath.Join(bad, name), []byte("# syntax="+ref+"\n"+body), 0o644); err != nil {
-				t.Fatal(err)
+	}
+	write("missing.yaml", "common:\n  - curl\n  - repobuild-no-such-package\n")
+	write("badline.yaml", "common:\n  - curl\n  - \"curl rsync\"\n")
+	for _, tt := range []struct {
+		name, file string
+		opts       []string
+		want       []string
+	}{
+		{"no distro", "packages.yaml", nil, []string{"no distro given: set the build arg DISTRO", "debian12", "rocky9"}},
+		{"unknown distro", "packages.yaml", []string{"build-arg:DISTRO=debian99"}, []string{`unknown distro "debian99"`, "debian12"}},
+		{"a missing package", "missing.yaml", []string{"build-arg:DISTRO=debian12"}, []string{
+			"debian12/amd64: 1 of 2 requested packages cannot be installed", "repobuild-no-such-package (missing.yaml:4:5 (common))"}},
+		{"a bad line", "badline.yaml", []string{"build-arg:DISTRO=debian12"}, []string{`badline.yaml:4:5: invalid package spec "curl rsync"`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := dir
+			if tt.file != "packages.yaml" {
+				src = bad
 			}
-		}
-		write("missing.yaml", "common:\n  - curl\n  - repobuild-no-such-package\n")
-		write("badline.yaml", "common:\n  - curl\n  - \"curl rsync\"\n")
-		for _, tt := range []struct {
-			name, file string
-			opts       []string
-			want       []string
-		}{
-			{"no distro", "packages.yaml", nil, []string{"no distro given: set the build arg DISTRO", "debian12", "rocky9"}},
-			{"unknown distro", "packages.yaml", []string{"build-arg:DISTRO=debian99"}, []string{`unknown distro "debian99"`, "debian12"}},
-			{"a missing package", "missing.yaml", []string{"build-arg:DISTRO=debian12"}, []string{
-				"debian12/amd64: 1 of 2 requested packages cannot be installed", "repobuild-no-such-package (missing.yaml:4:5 (common))"}},
-			{"a bad line", "badline.yaml", []string{"build-arg:DISTRO=debian12"}, []string{`badline.yaml:4:5: invalid package spec "curl rsync"`}},
-		} {
-			t.Run(tt.name, func(t *testing.T) {
-				src := dir
-				if tt.file != "packages.yaml" {
-					src = bad
+			out := filepath.Join(t.TempDir(), "out")
+			opts := append([]string{"build-arg:REGISTRY_MIRROR=" + e.mirror}, tt.opts...)
+			log, err := e.buildctl(t, append(frontendArgs("gateway.v0", ref, src, tt.file, opts...), "--output", "type=local,dest="+out)...)
+			if err == nil {
+				t.Fatalf("buildctl succeeded:\n%s", lastLines(log, 20))
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(log, w) {
+					t.Errorf("the error does not say %q:\n%s", w, lastLines(log, 20))
 				}
-				out := filepath.Join(t.TempDir(), "out")
-				opts := append([]string{"build-arg:REGISTRY_MIRROR=" + e.mirror}, tt.opts...)
-				log, err := e.buildctl(t, append(frontendArgs("gateway.v0", ref, src, tt.file, opts...), "--output", "type=local,dest="+out)...)
-				if err == nil {
-					t.Fatalf("buildctl succeeded:\n%s", lastLines(log, 20))
-				}
-				for _, w := range tt.want {
-					if !strings.Contains(log, w) {
-						t.Errorf("the error does not say %q:\n%s", w, lastLines(log, 20))
-					}
-				}
-				if _, err := os.Stat(out); !os.IsNotExist(err) {
-					t.Errorf("%s was written after a failed build (%v)", out, err)
-				}
-			})
-		}
-	})
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("%s was written after a failed build (%v)", out, err)
+			}
+		})
+	}
+}
 
-	t.Run("nginx", func(t *testing.T) {
-		image := e.mirror + "/repobuild-test/frontend-nginx:" + time.Now().Format("20060102150405")
-		t.Cleanup(func() { _ = exec.Command("skopeo", "delete", "--tls-verify=false", "docker://"+image).Run() })
-		log, err := e.buildctl(t, append(frontendArgs("gateway.v0", ref, dir, "", append(request, "target=nginx")...),
-			"--output", "type=image,name="+image+",push=true")...)
-		if err != nil {
-			t.Fatalf("buildctl: %v\n%s", err, lastLines(log, 40))
+// nginxTarget builds --target nginx through the frontend and pushes it:
+// both platforms, each serving the tree want (with apt installing from it),
+// labelled.
+func nginxTarget(t *testing.T, e env, ref, dir string, request []string, want map[string]string) {
+	image := e.mirror + "/repobuild-test/frontend-nginx:" + time.Now().Format("20060102150405")
+	t.Cleanup(func() { _ = exec.Command("skopeo", "delete", "--tls-verify=false", "docker://"+image).Run() })
+	log, err := e.buildctl(t, append(frontendArgs("gateway.v0", ref, dir, "", append(request, "target=nginx")...),
+		"--output", "type=image,name="+image+",push=true")...)
+	if err != nil {
+		t.Fatalf("buildctl: %v\n%s", err, lastLines(log, 40))
+	}
+	if got := indexPlatforms(t, "docker://"+image); !slices.Equal(got, bothPlatforms) {
+		t.Errorf("platforms = %v, want %v", got, bothPlatforms)
+	}
+	for _, arch := range []string{"amd64", "arm64"} {
+		root, cfg := unpackImage(t, "docker://"+image, arch)
+		sameTree(t, "the tree in the "+arch+" nginx image", treeSums(t, filepath.Join(root, serve.NginxRoot)), want)
+		labels := cfg.Config.Labels
+		if labels[frontend.LabelDistros] != "debian12" || labels[frontend.LabelArches] != "amd64,arm64" || labels[frontend.LabelVersion] == "" {
+			t.Errorf("%s image labels: %v", arch, labels)
 		}
-		if got := indexPlatforms(t, "docker://"+image); !slices.Equal(got, bothPlatforms) {
-			t.Errorf("platforms = %v, want %v", got, bothPlatforms)
+		// It serves: nginx answers, and apt on the platform installs
+		// from it with the network off.
+		res := e.runImage(t, image, arch, nginxAptScript, map[string]string{"DEB": "clients/install.sh", "PACKAGES": "curl"},
+			"health", "installed", "install.log")
+		checkResponse(t, arch+": GET /healthz", res["health"], "200", "text/plain", "ok\n")
+		if !strings.Contains(res["installed"], "curl install ok installed\n") {
+			t.Errorf("%s: curl is not installed from the nginx image:\n%s\n%s", arch, res["installed"], res["install.log"])
 		}
-		for _, arch := range []string{"amd64", "arm64"} {
-			root, cfg := unpackImage(t, "docker://"+image, arch)
-			sameTree(t, "the tree in the "+arch+" nginx image", treeSums(t, filepath.Join(root, serve.NginxRoot)), want)
-			labels := cfg.Config.Labels
-			if labels[frontend.LabelDistros] != "debian12" || labels[frontend.LabelArches] != "amd64,arm64" || labels[frontend.LabelVersion] == "" {
-				t.Errorf("%s image labels: %v", arch, labels)
-			}
-			// It serves: nginx answers, and apt on the platform installs
-			// from it with the network off.
-			res := e.runImage(t, image, arch, nginxAptScript, map[string]string{"DEB": "clients/install.sh", "PACKAGES": "curl"},
-				"health", "installed", "install.log")
-			checkResponse(t, arch+": GET /healthz", res["health"], "200", "text/plain", "ok\n")
-			if !strings.Contains(res["installed"], "curl install ok installed\n") {
-				t.Errorf("%s: curl is not installed from the nginx image:\n%s\n%s", arch, res["installed"], res["install.log"])
-			}
-		}
-	})
+	}
 }
 
 // checkFrontendMetadata checks the frontend's summary in buildctl's
