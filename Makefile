@@ -13,8 +13,12 @@ BUILDKIT_VERSION = $(shell $(GO) list -m -f '{{.Version}}' github.com/moby/build
 BUILDKIT_LDFLAGS = -X github.com/moby/buildkit/version.Version=$(BUILDKIT_VERSION) \
 	-X github.com/moby/buildkit/version.Package=github.com/moby/buildkit
 
+# repobuild's version: the checkout's commit, as the frontend image's.
+REPOBUILD_VERSION := $(shell r=$$(git rev-parse --short=12 HEAD 2>/dev/null) && { git diff --quiet HEAD 2>/dev/null && echo git-$$r || echo git-$$r-dirty; })
+REPOBUILD_LDFLAGS = $(if $(REPOBUILD_VERSION),-X github.com/repobuild/repobuild/internal/version.Version=$(REPOBUILD_VERSION))
+
 tools:
-	$(GO) build -o $(BIN)/ ./cmd/repobuild
+	$(GO) build -ldflags "$(REPOBUILD_LDFLAGS)" -o $(BIN)/ ./cmd/repobuild
 	$(GO) build -ldflags "$(BUILDKIT_LDFLAGS)" -o $(BIN)/ github.com/moby/buildkit/cmd/buildkitd github.com/moby/buildkit/cmd/buildctl
 
 example:

@@ -230,14 +230,22 @@ func (c *Catalog) addFS(fsys fs.FS, label string) error {
 		if label != "." {
 			source = filepath.Join(label, name)
 		}
-		d, err := Parse(source, data)
-		if err != nil {
+		if err := c.Add(source, data); err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		c.byName[d.Name] = d
 	}
 	return errors.Join(errs...)
+}
+
+// Add parses the definition data, named source in messages, and adds it
+// to the catalog, replacing a definition of the same name.
+func (c *Catalog) Add(source string, data []byte) error {
+	d, err := Parse(source, data)
+	if err != nil {
+		return err
+	}
+	c.byName[d.Name] = d
+	return nil
 }
 
 // Parse reads one distro definition. Unknown fields are errors.

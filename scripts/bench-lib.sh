@@ -29,6 +29,25 @@ build() {
 	rows+=("$label|$(echo "$t1 - $t0" | bc)|$pk|$bytes|$dl|$(($(cat "$work/rss") / 1024))")
 	cp "$work/meta.json" "$(meta "$label")"
 }
+# via_frontend LABEL FILE DISTRO PLATFORMS [OPT...]: one build of FILE
+# through the frontend image $FRONTEND with buildctl (gateway.v0), the path
+# of `docker buildx build -f FILE`; adds a row from the frontend's summary
+# in the metadata file (fetched: what the resolves downloaded when they ran).
+via_frontend() {
+	local label=$1 file=$2 distro=$3 platforms=$4 t0 t1 opts=()
+	shift 4
+	for o in "$@"; do opts+=(--opt "$o"); done
+	rm -rf "$work/out-frontend"
+	t0=$(now)
+	"$ROOT/bin/buildctl" --addr "$BUILDKIT_HOST" build --progress quiet --frontend gateway.v0 --opt source="$FRONTEND" \
+		--opt build-arg:DISTRO="$distro" --opt build-arg:REGISTRY_MIRROR="$REGISTRY_ADDR" --opt platform="$platforms" \
+		--opt filename="$(basename "$file")" --local dockerfile="$(dirname "$file")" --local context="$(dirname "$file")" \
+		"${opts[@]}" --metadata-file "$work/meta.json" -o type=local,dest="$work/out-frontend" >"$work/log" 2>&1 ||
+		{ cat "$work/log" >&2; exit 1; }
+	t1=$(now)
+	local sum='.["frontend.repobuild"].targets'
+	rows+=("$label|$(echo "$t1 - $t0" | bc)|$(jq "[${sum}[].packages] | add" "$work/meta.json")|$(jq "[${sum}[].bytes] | add" "$work/meta.json")|$(jq "[${sum}[].fetched] | add" "$work/meta.json")|-")
+}
 meta() { echo "$work/meta-${1//[^a-z0-9]/_}.json"; }
 # fails LABEL FILE ARGS...: one repobuild run that must fail (a request
 # that cannot be met); adds a row of its seconds.

@@ -63,6 +63,12 @@ prune; build "arm64 cold" "$pkgs" --distro debian12 --arch arm64
 prune; build "arm64 cold emulated" "$pkgs" --distro debian12 --arch arm64 --emulate
 prune; build "amd64+arm64 cold" "$pkgs" --distro debian12 --arch amd64,arm64
 build "amd64+arm64 no-op" "$pkgs" --distro debian12 --arch amd64,arm64
+# The frontend path (buildctl through the frontend image, as docker buildx
+# build -f packages.yaml runs it): cold and no-op, beside the CLI's.
+FRONTEND=$REGISTRY_ADDR/repobuild/frontend:bench
+"$REPOBUILD" frontend --source "$ROOT" --push "$FRONTEND" >/dev/null
+prune; via_frontend "amd64 cold, frontend" "$pkgs" debian12 linux/amd64
+via_frontend "amd64 no-op, frontend" "$pkgs" debian12 linux/amd64
 build "30 requests, resolve" "$work/thirty.yaml" --distro debian12 --arch amd64 --no-cache
 fails "30, one unknown, resolve" "$work/thirty-bad.yaml" --distro debian12 --arch amd64 --no-cache
 
@@ -70,6 +76,8 @@ table "debian12, example file"
 
 ratios "" "limit: bare apt-get amd64" "bare apt-get limit"
 printf '  arm64 emulated / arm64 cross       %5s\n' "$(ratio "$(secs "arm64 cold emulated")" "$(secs "arm64 cold")")"
+printf '  frontend / CLI, amd64 cold          %5s  (<= 1.1, issue 10)\n' "$(ratio "$(secs "amd64 cold, frontend")" "$(secs "amd64 cold")")"
+printf '  frontend / CLI, amd64 no-op         %5s  (<= 1.1, issue 10)\n' "$(ratio "$(secs "amd64 no-op, frontend")" "$(secs "amd64 no-op")")"
 printf '  one unknown of 30 / the 30          %5s  (<= 1.5, issue 14)\n' "$(ratio "$(secs "30, one unknown, resolve")" "$(secs "30 requests, resolve")")"
 
 # Where a cold build's time goes: one more amd64 cold build, with BuildKit's

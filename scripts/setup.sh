@@ -28,6 +28,14 @@ if [ "$(uname -m)" != aarch64 ]; then
 	[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || { say "qemu-aarch64 binfmt is not enabled"; exit 1; }
 fi
 
+# The docker CLI, for `docker buildx build` through the frontend (e2e); Debian
+# 12 packages it with the engine, which is not started here.
+if ! command -v docker >/dev/null; then
+	say "installing docker.io (for the docker CLI)"
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker.io
+fi
+
 say "building tools into bin/"
 make -C "$ROOT" --no-print-directory tools
 
@@ -36,3 +44,4 @@ if [ "$("$ACTIONLINT" -version 2>/dev/null | head -n1)" != "$ACTIONLINT_VERSION"
 	say "building actionlint $ACTIONLINT_VERSION into bin/"
 	GOBIN="$ROOT/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
 fi
+"$ROOT/scripts/buildx.sh"

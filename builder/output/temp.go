@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -16,6 +17,34 @@ import (
 // the next build into the same place removes it.
 
 func tempPrefix(dest string) string { return "." + filepath.Base(dest) + ".repobuild-" }
+
+// live are the temporaries this process made, for Interrupt.
+var live struct {
+	sync.Mutex
+	paths []string
+}
+
+// Interrupt removes every temporary this process made that is still there
+// and says how many it removed. A command stopped by a signal while an
+// export writes calls it and exits, rather than cancel the export under
+// its writer: what the build wrote is gone, and every destination is as it
+// was. A temporary already committed is gone from its place, or holds the
+// tree it replaced, which the commit would have removed too.
+func Interrupt() int {
+	live.Lock()
+	defer live.Unlock()
+	n := 0
+	for _, p := range live.paths {
+		if _, err := os.Lstat(p); err != nil {
+			continue
+		}
+		if os.RemoveAll(p) == nil {
+			n++
+		}
+	}
+	live.paths = nil
+	return n
+}
 
 // newTemp creates a temporary directory (dir) or file beside dest, locked
 // by the returned descriptor. It first removes the temporaries of builds
@@ -59,6 +88,9 @@ func newTemp(dest string, dir bool) (string, *os.File, error) {
 		_ = os.RemoveAll(path)
 		return "", nil, fmt.Errorf("locking %s: %w", path, err)
 	}
+	live.Lock()
+	live.paths = append(live.paths, path)
+	live.Unlock()
 	return path, lock, nil
 }
 

@@ -12,14 +12,36 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/repobuild/repobuild/builder/output"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go interrupted(signals, cancel)
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	signal.Stop(signals)
+	cancel()
 	os.Exit(code)
+}
+
+// interrupted stops the command on the first signal: at once when an
+// export to this machine is writing (its temporaries removed, every
+// destination as it was: BuildKit's client-side file writer can crash when
+// its context is cancelled under it), else by cancelling the command's
+// context; a second signal exits at once.
+func interrupted(signals <-chan os.Signal, cancel context.CancelFunc) {
+	s := <-signals
+	if output.Interrupt() > 0 {
+		fmt.Fprintf(os.Stderr, "repobuild: %v: stopped while writing the outputs; they are as they were\n", s)
+		os.Exit(130)
+	}
+	cancel()
+	<-signals
+	os.Exit(130)
 }
 
 // run runs the command line args and returns the exit status.

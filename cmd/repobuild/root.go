@@ -13,6 +13,7 @@ import (
 	"github.com/repobuild/repobuild/builder/output"
 	"github.com/repobuild/repobuild/builder/solve"
 	"github.com/repobuild/repobuild/clients"
+	"github.com/repobuild/repobuild/frontend"
 )
 
 type buildFlags struct {
@@ -71,7 +72,7 @@ tree that hosts without network access install from.`,
 	fl.StringArrayVar(&f.cacheTo, "cache-to", nil, "export the build cache: type=local,dest=DIR | type=registry,ref=REF | type=gha (as buildx)")
 	fl.StringArrayVar(&f.cacheFrom, "cache-from", nil, "import a build cache: type=local,src=DIR | type=registry,ref=REF | type=gha (as buildx)")
 	fl.StringVar(&f.nginxImage, "nginx-image", "", "base of type=nginx outputs, used as is (default "+builder.DefaultNginxImage+" through --registry-mirror)")
-	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newDockerfileCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand(), newServeCommand(), newMatrixCommand())
+	cmd.AddCommand(newDistrosCommand(), newPlanCommand(), newDockerfileCommand(), newBaseCommand(), newDaemonCommand(), newVersionCommand(), newServeCommand(), newMatrixCommand(), newFrontendCommand())
 	return cmd
 }
 
@@ -92,22 +93,17 @@ func runBuild(cmd *cobra.Command, f *buildFlags) error {
 	if len(f.outputs) == 0 {
 		return fmt.Errorf("no output given: use -o DIR")
 	}
-	opts := []builder.Option{
-		builder.WithEmulation(f.emulate),
-		builder.WithNoCache(f.noCache),
-		builder.WithParallel(f.parallel),
-		builder.WithDownloads(f.downloads),
-		builder.WithRegistryMirror(f.registryMirror),
-		builder.WithMirror(f.mirror),
-		builder.WithNginxImage(f.nginxImage),
-	}
+	// The frontend's request, so that both build the same way.
+	req := frontend.Request{Emulate: f.emulate, NoCache: f.noCache, Downloads: f.downloads, RegistryMirror: f.registryMirror,
+		Mirror: f.mirror, NginxImage: f.nginxImage, Images: map[string]string{}}
 	for _, img := range f.images {
 		distro, ref, ok := strings.Cut(img, "=")
 		if !ok || distro == "" || ref == "" {
 			return fmt.Errorf("--image %q: want DISTRO=REF", img)
 		}
-		opts = append(opts, builder.WithImage(distro, ref))
+		req.Images[distro] = ref
 	}
+	opts := append(req.Options(), builder.WithParallel(f.parallel))
 	cacheTo, err := builder.ParseCacheOptions(f.cacheTo)
 	if err != nil {
 		return err

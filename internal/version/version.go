@@ -11,6 +11,7 @@ package version
 import (
 	"runtime"
 	"runtime/debug"
+	"strings"
 )
 
 // Set by -ldflags -X; they win over the build information.
@@ -86,4 +87,53 @@ func (i Info) String() string {
 		s += ", "
 	}
 	return s + "BuildKit " + i.BuildKit + ", " + i.Go + ")"
+}
+
+// versionFlag is the linker flag's name of Version.
+const versionFlag = "github.com/repobuild/repobuild/internal/version.Version="
+
+// LDFlag is the linker flag that stamps v as the Version.
+func LDFlag(v string) string { return "-X " + versionFlag + v }
+
+// String is this binary's version, in one word (Of).
+func String() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		bi = nil
+	}
+	return word(fromBuildInfo(bi, Version, Commit))
+}
+
+// Of is the version a binary's build information says, in one word: the
+// Version its linker flags stamp, the main module's version, or
+// "git-<commit>[-dirty]" for a build from a checkout; "unknown" when it
+// says none of them.
+func Of(bi *debug.BuildInfo) string {
+	stamped := ""
+	for _, s := range bi.Settings {
+		if s.Key != "-ldflags" {
+			continue
+		}
+		for _, f := range strings.Fields(s.Value) {
+			if v, ok := strings.CutPrefix(f, versionFlag); ok && v != "" {
+				stamped = v
+			}
+		}
+	}
+	return word(fromBuildInfo(bi, stamped, ""))
+}
+
+// word is the version of i in one word.
+func word(i Info) string {
+	if i.Version != "unknown" && i.Version != "(devel)" && i.Version != "" {
+		return i.Version
+	}
+	if i.Commit == "" {
+		return "unknown"
+	}
+	w := "git-" + i.Commit[:min(len(i.Commit), 12)]
+	if i.Modified {
+		w += "-dirty"
+	}
+	return w
 }
