@@ -186,42 +186,25 @@ type stageMount struct{ stage, source, target string }
 // architecture's index) are merged into a stage of their own first; it
 // must be written before the step's stage, so the caller writes it now.
 func (w *dockerfileWriter) merged(s Step) []stageMount {
-	var order []string
-	byTarget := map[string][]Mount{}
-	for _, m := range s.Mounts {
-		if _, ok := byTarget[m.Target]; !ok {
-			order = append(order, m.Target)
-		}
-		byTarget[m.Target] = append(byTarget[m.Target], m)
-	}
 	var out []stageMount
-	for _, t := range order {
-		ms := byTarget[t]
-		if len(ms) == 1 {
-			out = append(out, stageMount{ms[0].Step, ms[0].Output, t})
+	for _, t := range s.Targets() {
+		if len(t.Mounts) == 1 {
+			out = append(out, stageMount{t.Mounts[0].Step, t.Mounts[0].Output, t.Path})
 			continue
 		}
-		out = append(out, stageMount{s.ID + "-" + path.Base(t), "", t})
+		out = append(out, stageMount{s.ID + "-" + path.Base(t.Path), "", t.Path})
 	}
 	return out
 }
 
 // mergeStages writes the stages merged() names for s.
 func (w *dockerfileWriter) mergeStages(s Step) {
-	byTarget := map[string][]Mount{}
-	var order []string
-	for _, m := range s.Mounts {
-		if _, ok := byTarget[m.Target]; !ok {
-			order = append(order, m.Target)
-		}
-		byTarget[m.Target] = append(byTarget[m.Target], m)
-	}
-	for _, t := range order {
-		if len(byTarget[t]) < 2 {
+	for _, t := range s.Targets() {
+		if len(t.Mounts) < 2 {
 			continue
 		}
-		w.line("FROM scratch AS %s-%s", s.ID, path.Base(t))
-		for _, m := range byTarget[t] {
+		w.line("FROM scratch AS %s-%s", s.ID, path.Base(t.Path))
+		for _, m := range t.Mounts {
 			w.line("COPY --from=%s %s/ /", m.Step, m.Output)
 		}
 	}

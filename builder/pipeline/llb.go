@@ -87,24 +87,20 @@ type stateMount struct {
 	state  llb.State
 }
 
-// mounts returns the read-only inputs of s in the order of their first
-// mention, several outputs at one target merged.
+// mounts returns the read-only inputs of s, several outputs at one
+// target merged.
 func (g *Graph) mounts(s Step) ([]stateMount, error) {
-	byTarget := map[string][]llb.State{}
-	var order []string
-	for _, m := range s.Mounts {
-		st, err := g.Output(m.Step, m.Output)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.ID, err)
-		}
-		if _, ok := byTarget[m.Target]; !ok {
-			order = append(order, m.Target)
-		}
-		byTarget[m.Target] = append(byTarget[m.Target], st)
-	}
 	var out []stateMount
-	for _, t := range order {
-		out = append(out, stateMount{t, merge(byTarget[t])})
+	for _, t := range s.Targets() {
+		var states []llb.State
+		for _, m := range t.Mounts {
+			st, err := g.Output(m.Step, m.Output)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", s.ID, err)
+			}
+			states = append(states, st)
+		}
+		out = append(out, stateMount{t.Path, merge(states)})
 	}
 	return out, nil
 }

@@ -147,6 +147,29 @@ func (p *Pipeline) Step(id string) (Step, bool) {
 	return Step{}, false
 }
 
+// Targets groups the step's mounts by target, in the order of their first
+// mention: several outputs at one target are merged there.
+func (s Step) Targets() []Target {
+	var out []Target
+	at := map[string]int{}
+	for _, m := range s.Mounts {
+		i, ok := at[m.Target]
+		if !ok {
+			i = len(out)
+			at[m.Target] = i
+			out = append(out, Target{Path: m.Target})
+		}
+		out[i].Mounts = append(out[i].Mounts, m)
+	}
+	return out
+}
+
+// Target is one mount point of a step and the outputs mounted there.
+type Target struct {
+	Path   string
+	Mounts []Mount
+}
+
 // Of returns the steps of a kind, in order.
 func (p *Pipeline) Of(k Kind) []Step {
 	var out []Step

@@ -98,7 +98,7 @@ func (b *planner) distro(group []plan.Target) error {
 		if err != nil {
 			return err
 		}
-		index, err := b.index(t, tools, fetch)
+		index, err := b.index(t, m, tools, fetch)
 		if err != nil {
 			return err
 		}
@@ -194,8 +194,7 @@ const FetchStepName = "resolve and download"
 
 // index writes t's index on the tools image, with the network off, from
 // the fetched tree and what the fetch kept of the upstream metadata.
-func (b *planner) index(t plan.Target, tools, fetch Step) (Step, error) {
-	m, _ := manager.Get(t.Distro.Manager)
+func (b *planner) index(t plan.Target, m manager.Manager, tools, fetch Step) (Step, error) {
 	in, err := b.input(t.Distro, t.Arch, t.NativeArch, t)
 	if err != nil {
 		return Step{}, err
