@@ -64,7 +64,15 @@ func spareAddr(t *testing.T) string {
 func (s services) script(t *testing.T, started, name string) (string, error) {
 	t.Helper()
 	cmd := exec.Command(filepath.Join(s.e.root, "scripts", name))
-	cmd.Env = append(os.Environ(), "REPOBUILD_STATE_DIR="+s.state, "REPOBUILD_REGISTRY_ADDR="+s.addr)
+	// Not the started file of the make test that runs this test: with
+	// started empty, the scripts use the default file of s.state.
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "REPOBUILD_STARTED=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "REPOBUILD_STATE_DIR="+s.state, "REPOBUILD_REGISTRY_ADDR="+s.addr)
 	if started != "" {
 		cmd.Env = append(cmd.Env, "REPOBUILD_STARTED="+filepath.Join(s.state, started))
 	}
